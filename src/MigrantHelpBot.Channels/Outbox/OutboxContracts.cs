@@ -1,0 +1,65 @@
+using MigrantHelpBot.Bot.Storage;
+
+namespace MigrantHelpBot.Channels.Outbox;
+
+public enum SendOutcome
+{
+    /// <summary>The channel accepted the message.</summary>
+    Delivered,
+
+    /// <summary>A transient failure (timeout, 429, 5xx, open circuit): try again later.</summary>
+    RetryLater,
+
+    /// <summary>The channel refused the message for good (a 4xx): record it, do not retry.</summary>
+    Rejected,
+}
+
+public sealed record SendResult(SendOutcome Outcome, string? Error = null, TimeSpan? RetryAfter = null)
+{
+    public static readonly SendResult Delivered = new(SendOutcome.Delivered);
+}
+
+/// <summary>Delivers outbox entries of one channel to that channel's API.</summary>
+public interface IOutboxSender
+{
+    string Channel { get; }
+
+    Task<SendResult> SendAsync(OutboxEntry entry, CancellationToken cancellationToken);
+}
+
+/// <summary>Wakes the dispatcher when a commit added outbox entries, so they go out at once.</summary>
+public sealed class OutboxSignal : IDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Dispose() => _signal.Dispose();
+
+    public void Notify()
+    {
+        try
+        {
+            if (_signal.CurrentCount == 0) _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}
+
+public sealed class OutboxOptions
+{
+    public const string Section = "Outbox";
+
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+    public int BatchSize { get; set; } = 64;
+    public int Parallelism { get; set; } = 16;
+
+    /// <summary>Attempts before a message that keeps failing transiently is given up and recorded as failed.</summary>
+    public int MaxAttempts { get; set; } = 40;
+
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MigrantHelpBot.Bot.Storage;
+
+namespace MigrantHelpBot.Channels.Outbox;
+
+/// <summary>
+/// Sends committed outbox entries through their channel's sender. Entries are leased, so replicas
+/// share the work; the oldest pending entry of a conversation goes first; transient failures wait
+/// with exponential backoff (or the channel's Retry-After), permanent ones are recorded as failed.
+/// </summary>
+internal sealed partial class OutboxDispatcher(
+    IOutboxStore store,
+    IEnumerable<IOutboxSender> senders,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    TimeProvider clock,
+    ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private readonly Dictionary<string, IOutboxSender> _senders = senders.ToDictionary(s => s.Channel, StringComparer.Ordinal);
+    private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            IReadOnlyList<OutboxEntry> due;
+            try
+            {
+                due = await store.LeaseDueAsync(_owner, settings.BatchSize, settings.Lease, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogLeaseFailed(exception);
+                await Delay(settings.PollInterval, stoppingToken);
+                continue;
+            }
+
+            if (due.Count == 0)
+            {
+                try
+                {
+                    await signal.WaitAsync(settings.PollInterval, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                continue;
+            }
+
+            await Parallel.ForEachAsync(
+                due,
+                new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism, CancellationToken = CancellationToken.None },
+                (entry, _) => new ValueTask(SendOneAsync(entry, stoppingToken)));
+        }
+    }
+
+    private async Task SendOneAsync(OutboxEntry entry, CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        SendResult result;
+        if (!_senders.TryGetValue(entry.Channel, out var sender))
+        {
+            result = new SendResult(SendOutcome.Rejected, $"No sender is registered for channel '{entry.Channel}'.");
+        }
+        else
+        {
+            try
+            {
+                result = await sender.SendAsync(entry, stoppingToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                result = new SendResult(SendOutcome.RetryLater, exception.GetType().Name);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // shutting down: the lease runs out and another sender picks it up
+            }
+        }
+
+        try
+        {
+            switch (result.Outcome)
+            {
+                case SendOutcome.Delivered:
+                    await store.MarkSentAsync(entry.Id, CancellationToken.None);
+                    break;
+                case SendOutcome.Rejected:
+                    LogRejected(entry.Channel, entry.Id, result.Error);
+                    await store.MarkAttemptFailedAsync(entry.Id, result.Error ?? "rejected", null, CancellationToken.None);
+                    break;
+                default:
+                    var attempts = entry.Attempts + 1;
+                    DateTimeOffset? retryAt = attempts >= settings.MaxAttempts ? null : clock.GetUtcNow() + Backoff(attempts, result.RetryAfter, settings.MaxBackoff);
+                    LogRetry(entry.Channel, entry.Id, attempts, result.Error);
+                    await store.MarkAttemptFailedAsync(entry.Id, result.Error ?? "transient failure", retryAt, CancellationToken.None);
+                    break;
+            }
+        }
+        catch (Exception exception)
+        {
+            // The lease runs out and the entry is tried again: a possible resend, never a loss.
+            LogMarkFailed(exception, entry.Id);
+        }
+    }
+
+    internal static TimeSpan Backoff(int attempts, TimeSpan? retryAfter, TimeSpan max)
+    {
+        var exponential = TimeSpan.FromSeconds(Math.Min(max.TotalSeconds, Math.Pow(2, Math.Min(attempts, 20))));
+        var jitter = TimeSpan.FromMilliseconds(Random.Shared.Next(0, 1000));
+        var wait = retryAfter is { } ra && ra > exponential ? ra : exponential + jitter;
+        return wait > max ? max : wait;
+    }
+
+    private static async Task Delay(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not lease outbox entries; retrying.")]
+    private partial void LogLeaseFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel {Channel} rejected outbox entry {Id} for good: {Error}.")]
+    private partial void LogRejected(string channel, long id, string? error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox entry {Id} for {Channel} failed (attempt {Attempts}): {Error}; will retry.")]
+    private partial void LogRetry(string channel, long id, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the outcome of outbox entry {Id}; it will be retried when its lease ends.")]
+    private partial void LogMarkFailed(Exception exception, long id);
+}

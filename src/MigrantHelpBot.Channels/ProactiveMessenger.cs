@@ -1,0 +1,29 @@
+using MigrantHelpBot.Bot.Schema;
+using MigrantHelpBot.Bot.Turns;
+using MigrantHelpBot.Channels.Connector;
+using MigrantHelpBot.Channels.DirectLine;
+
+namespace MigrantHelpBot.Channels;
+
+/// <summary>
+/// Sends into an existing conversation through its stored conversation reference, on whichever
+/// channel the conversation lives (our Direct Line log, or a connector serviceUrl through the outbox).
+/// </summary>
+public sealed class ProactiveMessenger(TurnRunner runner, DirectLineDelivery directLine, ConnectorDelivery connector)
+{
+    public Task<TurnResult> ContinueAsync(ConversationReference reference, BotCallback logic, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return runner.ContinueConversationAsync(reference, DeliveryFor(reference), logic, cancellationToken);
+    }
+
+    /// <summary>Continues the conversation stored under <paramref name="conversationKey"/>; null if it has no reference.</summary>
+    public async Task<TurnResult?> ContinueAsync(string conversationKey, BotCallback logic, CancellationToken cancellationToken)
+    {
+        var reference = await runner.GetConversationReferenceAsync(conversationKey, cancellationToken);
+        return reference is null ? null : await ContinueAsync(reference, logic, cancellationToken);
+    }
+
+    private ITurnDelivery DeliveryFor(ConversationReference reference) =>
+        reference.ServiceUrl == DirectLineDelivery.ServiceUrl ? directLine : connector;
+}

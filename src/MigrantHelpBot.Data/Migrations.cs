@@ -1,0 +1,100 @@
+namespace MigrantHelpBot.Data;
+
+/// <summary>One schema step, with its SQL for each engine. Append new steps; never edit applied ones.</summary>
+internal sealed record Migration(int Version, string Name, string Sqlite, string Postgres);
+
+internal static class Migrations
+{
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(1, "turn state, activity log, outbox, direct line, settings",
+            Sqlite: """
+            CREATE TABLE bot_state (
+                key TEXT NOT NULL PRIMARY KEY,
+                etag TEXT NOT NULL,
+                data TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE activity_log_seq (
+                conversation_key TEXT NOT NULL PRIMARY KEY,
+                last_seq INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE activity_log (
+                conversation_key TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                activity TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                PRIMARY KEY (conversation_key, seq)
+            ) WITHOUT ROWID;
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                idempotency_key TEXT NOT NULL UNIQUE,
+                channel TEXT NOT NULL,
+                conversation_key TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                lease_owner TEXT,
+                lease_until INTEGER,
+                last_error TEXT,
+                created_at INTEGER NOT NULL,
+                sent_at INTEGER
+            );
+            CREATE INDEX ix_outbox_pending ON outbox (status, conversation_key, id);
+            CREATE TABLE directline_conversations (
+                id TEXT NOT NULL PRIMARY KEY,
+                user_id TEXT NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE settings (
+                key TEXT NOT NULL PRIMARY KEY,
+                value TEXT NOT NULL
+            ) WITHOUT ROWID;
+            """,
+            Postgres: """
+            CREATE TABLE bot_state (
+                key TEXT NOT NULL PRIMARY KEY,
+                etag TEXT NOT NULL,
+                data TEXT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE TABLE activity_log_seq (
+                conversation_key TEXT NOT NULL PRIMARY KEY,
+                last_seq BIGINT NOT NULL
+            );
+            CREATE TABLE activity_log (
+                conversation_key TEXT NOT NULL,
+                seq BIGINT NOT NULL,
+                activity TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (conversation_key, seq)
+            );
+            CREATE TABLE outbox (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                idempotency_key TEXT NOT NULL UNIQUE,
+                channel TEXT NOT NULL,
+                conversation_key TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT NOT NULL,
+                lease_owner TEXT,
+                lease_until BIGINT,
+                last_error TEXT,
+                created_at BIGINT NOT NULL,
+                sent_at BIGINT
+            );
+            CREATE INDEX ix_outbox_pending ON outbox (status, conversation_key, id);
+            CREATE TABLE directline_conversations (
+                id TEXT NOT NULL PRIMARY KEY,
+                user_id TEXT NOT NULL,
+                created_at BIGINT NOT NULL
+            );
+            CREATE TABLE settings (
+                key TEXT NOT NULL PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+            """),
+    ];
+}

@@ -1,0 +1,20 @@
+namespace MigrantHelpBot.Data;
+
+/// <summary>Values the service generates for itself on first run (e.g. a token signing key), shared by all replicas.</summary>
+public sealed class SettingsStore(Database database)
+{
+    /// <summary>The stored value of <paramref name="key"/>; the first caller's <paramref name="create"/> wins.</summary>
+    public async Task<string> GetOrCreateAsync(string key, Func<string> create, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using (var insert = connection.Command("INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO NOTHING")
+            .With("key", key).With("value", create()))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var read = connection.Command("SELECT value FROM settings WHERE key = @key").With("key", key);
+        return (string)(await read.ExecuteScalarAsync(cancellationToken))!;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace MigrantHelpBot.Data;
+
+/// <summary>The embedded default: one file, WAL mode, created on first run.</summary>
+public sealed class SqliteDatabase : Database
+{
+    private static readonly Lazy<bool> s_init = new(() => { SQLitePCL.Batteries_V2.Init(); return true; });
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+
+    public SqliteDatabase(string connectionString, string synchronous = "Full")
+    {
+        _ = s_init.Value;
+        var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
+        if (builder.Mode != SqliteOpenMode.Memory && !builder.DataSource.StartsWith("file:", StringComparison.Ordinal) && builder.DataSource != ":memory:")
+        {
+            var fullPath = Path.GetFullPath(builder.DataSource);
+            Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+            builder.DataSource = fullPath;
+            FilePath = fullPath;
+        }
+        _connectionString = builder.ToString();
+        _synchronous = synchronous.ToUpperInvariant() switch
+        {
+            "FULL" => "FULL",
+            "NORMAL" => "NORMAL",
+            "EXTRA" => "EXTRA",
+            _ => throw new ArgumentException($"Storage:SqliteSynchronous must be Full, Normal or Extra, not '{synchronous}'.", nameof(synchronous)),
+        };
+    }
+
+    /// <summary>The database file, when the store is a file.</summary>
+    public string? FilePath { get; }
+
+    public override StorageProvider Provider => StorageProvider.Sqlite;
+
+    internal override int Writers => 1;
+
+    internal override bool KeepsWriterOpen => true;
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    internal override async ValueTask<DbConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenAsync(cancellationToken);
+        await using var pragma = connection.Command($"PRAGMA journal_mode=WAL; PRAGMA synchronous={_synchronous};");
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    internal override string MigrationSql(Migration migration) => migration.Sqlite;
+
+    internal override async Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        // Microsoft.Data.Sqlite begins IMMEDIATE transactions: the write lock is already ours.
+        await Task.CompletedTask;
+    }
+
+    internal override string OutboxLeaseSql => OutboxStore.LeaseSql(skipLocked: false);
+
+    internal override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        // WAL is a property of the file: set once, outside any transaction, before the schema exists.
+        await using var pragma = connection.Command("PRAGMA journal_mode=WAL;");
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        return ValueTask.CompletedTask;
+    }
+}

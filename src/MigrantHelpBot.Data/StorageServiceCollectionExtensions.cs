@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MigrantHelpBot.Bot.Storage;
+
+namespace MigrantHelpBot.Data;
+
+public static partial class StorageServiceCollectionExtensions
+{
+    /// <summary>Registers the engine chosen by <c>Storage:Provider</c> and the stores on it; migrates at start-up.</summary>
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
+            .Validate(o => o.MaxBatch is >= 1 and <= 10_000, "Storage:MaxBatch must be between 1 and 10000.")
+            .Validate(o => o.PostgresWriters is >= 1 and <= 64, "Storage:PostgresWriters must be between 1 and 64.")
+            .Validate(o => o.Provider != StorageProvider.Postgres || !string.IsNullOrWhiteSpace(o.ConnectionString),
+                "Storage:ConnectionString is required when Storage:Provider is Postgres.")
+            .ValidateOnStart();
+        services.AddSingleton<Database>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return options.Provider switch
+            {
+                StorageProvider.Postgres => new PostgresDatabase(options.EffectiveConnectionString, options.PostgresWriters),
+                _ => new SqliteDatabase(options.EffectiveConnectionString, options.SqliteSynchronous),
+            };
+        });
+        services.AddSingleton(sp => new SqlStateStore(
+            sp.GetRequiredService<Database>(),
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.MaxBatch,
+            sp.GetRequiredService<ILogger<SqlStateStore>>()));
+        services.AddSingleton<IStateStore>(sp => sp.GetRequiredService<SqlStateStore>());
+        services.AddSingleton<IActivityLogReader>(sp => sp.GetRequiredService<SqlStateStore>());
+        services.AddSingleton<OutboxStore>();
+        services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<OutboxStore>());
+        services.AddSingleton<DirectLineConversationStore>();
+        services.AddSingleton<SettingsStore>();
+        services.AddHostedService<MigrateOnStart>();
+        return services;
+    }
+
+    /// <summary>Migrates when the host starts; if the database is down, later calls retry.</summary>
+    private sealed partial class MigrateOnStart(Database database, ILogger<MigrateOnStart> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await database.EnsureReadyAsync(cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogMigrationDeferred(exception);
+            }
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "The database could not be migrated at start-up; requests will retry and /healthz reports it.")]
+        private partial void LogMigrationDeferred(Exception exception);
+    }
+}

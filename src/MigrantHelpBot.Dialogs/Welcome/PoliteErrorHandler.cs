@@ -1,0 +1,21 @@
+using MigrantHelpBot.Bot.Turns;
+using MigrantHelpBot.Dialogs.Locales;
+
+namespace MigrantHelpBot.Dialogs.Welcome;
+
+/// <summary>When a turn fails, say so kindly in the worker's language (or in every language if we do not know it yet).</summary>
+public sealed class PoliteErrorHandler(LocaleCatalog locales) : ITurnErrorHandler
+{
+    public Task OnTurnErrorAsync(ITurnContext turn, Exception exception, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        if (turn.Activity.Type is not (Bot.Schema.ActivityTypes.Message or Bot.Schema.ActivityTypes.ConversationUpdate)) return Task.CompletedTask;
+
+        var language = turn.UserState.TryGet(WorkerProfile.Property, out var profile) && locales.Supports(profile.Language)
+            ? profile.Language
+            : locales.MatchLocale(turn.Activity.Locale);
+        var text = language is null ? locales.InEveryLanguage("errors.turn_failed") : locales.Text(language, "errors.turn_failed");
+        turn.Send(turn.Activity.CreateReply(text, language));
+        return Task.CompletedTask;
+    }
+}

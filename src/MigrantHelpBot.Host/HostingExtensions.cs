@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using MigrantHelpBot.Bot;
+using MigrantHelpBot.Channels;
+using MigrantHelpBot.Channels.Connector;
+using MigrantHelpBot.Channels.DirectLine;
+using MigrantHelpBot.Data;
+using MigrantHelpBot.Dialogs;
+using MigrantHelpBot.Host.Health;
+using MigrantHelpBot.Host.WebChat;
+
+namespace MigrantHelpBot.Host;
+
+internal static class HostingExtensions
+{
+    public const string DefaultUrl = "http://localhost:5080";
+    public const int MaxRequestBytes = 1024 * 1024;
+
+    public static WebApplicationBuilder AddMigrantHelpBot(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrl);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBytes;
+        });
+
+        var services = builder.Services;
+        services.AddProblemDetails();
+        services.AddStorage(builder.Configuration);
+        services.AddTurnRuntime();
+        services.AddOptions<Bot.Turns.TurnOptions>().Bind(builder.Configuration.GetSection("Turns"));
+        services.AddChannels(builder.Configuration);
+        services.AddDialogs(builder.Configuration);
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        return builder;
+    }
+
+    public static WebApplication UseMigrantHelpBot(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseMiddleware<SecurityHeaders>();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.UseCors();
+
+        app.MapConnectorApi();
+        app.MapDirectLineApi();
+        app.MapWebChatApi();
+        app.MapHealthChecks("/healthz", new() { ResponseWriter = StorageHealthCheck.WriteAsync });
+        return app;
+    }
+
+    /// <summary>Where the server listens (the first address), once it has started.</summary>
+    public static string? ListeningAddress(this WebApplication app) =>
+        app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+}
