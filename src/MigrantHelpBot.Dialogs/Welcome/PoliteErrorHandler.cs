@@ -3,7 +3,7 @@ using MigrantHelpBot.Dialogs.Locales;
 
 namespace MigrantHelpBot.Dialogs.Welcome;
 
-/// <summary>When a turn fails, say so kindly in the worker's language (or in every language if we do not know it yet).</summary>
+/// <summary>When a turn fails, say so kindly in the worker's language (or in every language if we do not know it yet), with the emergency numbers.</summary>
 public sealed class PoliteErrorHandler(LocaleCatalog locales) : ITurnErrorHandler
 {
     public Task OnTurnErrorAsync(ITurnContext turn, Exception exception, CancellationToken cancellationToken)
@@ -14,8 +14,12 @@ public sealed class PoliteErrorHandler(LocaleCatalog locales) : ITurnErrorHandle
         var language = turn.UserState.TryGet(WorkerProfile.Property, out var profile) && locales.Supports(profile.Language)
             ? profile.Language
             : locales.MatchLocale(turn.Activity.Locale);
-        var text = language is null ? locales.InEveryLanguage("errors.turn_failed") : locales.Text(language, "errors.turn_failed");
-        turn.Send(turn.Activity.CreateReply(text, language));
+        // The failure may hit someone in danger: the emergency numbers go with the apology.
+        foreach (var key in new[] { "errors.turn_failed", "safety.emergency" })
+        {
+            var text = language is null ? locales.InEveryLanguage(key) : locales.Text(language, key);
+            turn.Send(turn.Activity.CreateReply(text, language));
+        }
         return Task.CompletedTask;
     }
 }

@@ -42,7 +42,9 @@ public sealed class WelcomeBot(LocaleCatalog locales) : IBot
                 profile.Language = chosen;
                 progress.Step = WelcomeStep.Chatting;
                 progress.Messages = 0;
-                Say(turn, chosen, locales.Text(chosen, "welcome.chosen"), locales.Text(chosen, "welcome.trial"), locales.Text(chosen, "welcome.ask"));
+                // Emergency numbers come straight away: someone in danger may never write a second message.
+                Say(turn, chosen, locales.Text(chosen, "welcome.chosen"), locales.Text(chosen, "welcome.trial"),
+                    locales.Text(chosen, "safety.emergency"), locales.Text(chosen, "welcome.ask"));
             }
             else
             {
