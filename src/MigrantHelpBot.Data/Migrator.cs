@@ -10,14 +10,14 @@ internal sealed class Migrator(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await database.PrepareAsync(connection, cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // Lock first: replicas starting together would otherwise race to create the table itself.
+        await database.LockForMigrationAsync(connection, transaction, cancellationToken);
         await using (var create = connection.Command(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"))
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)", transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
-
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await database.LockForMigrationAsync(connection, transaction, cancellationToken);
 
         var applied = new HashSet<int>();
         await using (var read = connection.Command("SELECT version FROM schema_migrations", transaction))

@@ -16,7 +16,7 @@ public sealed class BotState
     private readonly Dictionary<string, (object Value, JsonTypeInfo TypeInfo)> _live = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removed = new(StringComparer.Ordinal);
 
-    internal BotState(string key, string? json, string? eTag)
+    public BotState(string key, string? json, string? eTag)
     {
         Key = key;
         LoadedJson = json;
