@@ -6,7 +6,7 @@ namespace MigrantHelpBot.Bot;
 
 public static class BotServiceCollectionExtensions
 {
-    /// <summary>Registers the turn runtime. Middleware runs in the order it is added with <see cref="AddMiddleware{T}"/>.</summary>
+    /// <summary>Registers the turn runtime. Middleware runs in the order it is added with <see cref="AddTurnMiddleware{T}"/>.</summary>
     public static IServiceCollection AddTurnRuntime(this IServiceCollection services)
     {
         services.AddOptions<TurnOptions>();
@@ -14,9 +14,9 @@ public static class BotServiceCollectionExtensions
         return services;
     }
 
-    public static IServiceCollection AddMiddleware<T>(this IServiceCollection services) where T : class, IMiddleware
+    public static IServiceCollection AddTurnMiddleware<T>(this IServiceCollection services) where T : class, ITurnMiddleware
     {
-        services.AddSingleton<IMiddleware, T>();
+        services.AddSingleton<ITurnMiddleware, T>();
         return services;
     }
 }

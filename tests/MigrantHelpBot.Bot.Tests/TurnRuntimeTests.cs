@@ -281,7 +281,7 @@ public class TurnRuntimeTests
         public Guid Id { get; } = Guid.NewGuid();
     }
 
-    private sealed class Recording(string name, List<string> calls) : IMiddleware
+    private sealed class Recording(string name, List<string> calls) : ITurnMiddleware
     {
         public async Task OnTurnAsync(ITurnContext turn, NextDelegate next, CancellationToken cancellationToken)
         {
@@ -291,7 +291,7 @@ public class TurnRuntimeTests
         }
     }
 
-    private sealed class ShortCircuit : IMiddleware
+    private sealed class ShortCircuit : ITurnMiddleware
     {
         public Task OnTurnAsync(ITurnContext turn, NextDelegate next, CancellationToken cancellationToken)
         {

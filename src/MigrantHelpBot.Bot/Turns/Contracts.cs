@@ -15,7 +15,7 @@ public delegate Task NextDelegate(CancellationToken cancellationToken);
 public delegate Task BotCallback(ITurnContext turn, CancellationToken cancellationToken);
 
 /// <summary>A step around the bot, run in registration order (the first registered is outermost).</summary>
-public interface IMiddleware
+public interface ITurnMiddleware
 {
     Task OnTurnAsync(ITurnContext turn, NextDelegate next, CancellationToken cancellationToken);
 }

@@ -1,7 +1,7 @@
 namespace MigrantHelpBot.Bot.Turns;
 
 /// <summary>Runs the middleware in order around the bot's logic.</summary>
-internal sealed class MiddlewarePipeline(IReadOnlyList<IMiddleware> middleware)
+internal sealed class MiddlewarePipeline(IReadOnlyList<ITurnMiddleware> middleware)
 {
     public Task RunAsync(ITurnContext turn, BotCallback logic, CancellationToken cancellationToken) =>
         RunFrom(0, turn, logic, cancellationToken);

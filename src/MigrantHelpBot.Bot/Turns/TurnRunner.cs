@@ -27,7 +27,7 @@ public sealed partial class TurnRunner
     public TurnRunner(
         IStateStore store,
         IBot bot,
-        IEnumerable<IMiddleware> middleware,
+        IEnumerable<ITurnMiddleware> middleware,
         IEnumerable<ITurnErrorHandler> errorHandlers,
         IServiceScopeFactory scopes,
         IOptions<TurnOptions> options,
