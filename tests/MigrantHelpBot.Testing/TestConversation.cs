@@ -17,7 +17,7 @@ public sealed class TestConversation
     private readonly ServiceProvider _services;
     private int _next;
 
-    public TestConversation(IBot bot, IStateStore? store = null, IEnumerable<IMiddleware>? middleware = null,
+    public TestConversation(IBot bot, IStateStore? store = null, IEnumerable<ITurnMiddleware>? middleware = null,
         ITurnErrorHandler? errorHandler = null, string conversationId = "conversation", string userId = "worker", string? locale = null,
         ILoggerFactory? loggers = null)
     {
