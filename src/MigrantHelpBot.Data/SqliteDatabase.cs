@@ -10,13 +10,14 @@ public sealed class SqliteDatabase : Database
     private readonly string _connectionString;
     private readonly string _synchronous;
 
-    public SqliteDatabase(string connectionString, string synchronous = "Full")
+    /// <param name="basePath">Where a relative file name is rooted (the host's content root); the working directory if null.</param>
+    public SqliteDatabase(string connectionString, string synchronous = "Full", string? basePath = null)
     {
         _ = s_init.Value;
         var builder = new SqliteConnectionStringBuilder(connectionString) { Pooling = true };
         if (builder.Mode != SqliteOpenMode.Memory && !builder.DataSource.StartsWith("file:", StringComparison.Ordinal) && builder.DataSource != ":memory:")
         {
-            var fullPath = Path.GetFullPath(builder.DataSource);
+            var fullPath = basePath is null ? Path.GetFullPath(builder.DataSource) : Path.GetFullPath(builder.DataSource, basePath);
             Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
             builder.DataSource = fullPath;
             FilePath = fullPath;

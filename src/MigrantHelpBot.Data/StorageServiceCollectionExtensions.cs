@@ -10,7 +10,8 @@ namespace MigrantHelpBot.Data;
 public static partial class StorageServiceCollectionExtensions
 {
     /// <summary>Registers the engine chosen by <c>Storage:Provider</c> and the stores on it; migrates at start-up.</summary>
-    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
+    /// <param name="contentRoot">Where a relative SQLite file name is rooted.</param>
+    public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration, string? contentRoot = null)
     {
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section))
             .Validate(o => o.MaxBatch is >= 1 and <= 10_000, "Storage:MaxBatch must be between 1 and 10000.")
@@ -24,7 +25,7 @@ public static partial class StorageServiceCollectionExtensions
             return options.Provider switch
             {
                 StorageProvider.Postgres => new PostgresDatabase(options.EffectiveConnectionString, options.PostgresWriters),
-                _ => new SqliteDatabase(options.EffectiveConnectionString, options.SqliteSynchronous),
+                _ => new SqliteDatabase(options.EffectiveConnectionString, options.SqliteSynchronous, contentRoot),
             };
         });
         services.AddSingleton(sp => new SqlStateStore(

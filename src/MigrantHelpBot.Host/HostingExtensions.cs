@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.FileProviders;
 using MigrantHelpBot.Bot;
 using MigrantHelpBot.Channels;
 using MigrantHelpBot.Channels.Connector;
@@ -26,7 +27,7 @@ internal static class HostingExtensions
 
         var services = builder.Services;
         services.AddProblemDetails();
-        services.AddStorage(builder.Configuration);
+        services.AddStorage(builder.Configuration, builder.Environment.ContentRootPath);
         services.AddTurnRuntime();
         services.AddOptions<Bot.Turns.TurnOptions>().Bind(builder.Configuration.GetSection("Turns"));
         services.AddChannels(builder.Configuration);
@@ -40,8 +41,9 @@ internal static class HostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeaders>();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        var pages = ChatPageFiles(app.Environment);
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = pages });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = pages });
         app.UseCors();
 
         app.MapConnectorApi();
@@ -49,6 +51,14 @@ internal static class HostingExtensions
         app.MapWebChatApi();
         app.MapHealthChecks("/healthz", new() { ResponseWriter = StorageHealthCheck.WriteAsync });
         return app;
+    }
+
+    /// <summary>The chat page: from the web root, or, when the host runs from another directory, from beside the binaries.</summary>
+    private static IFileProvider ChatPageFiles(IWebHostEnvironment environment)
+    {
+        if (File.Exists(Path.Combine(environment.WebRootPath ?? string.Empty, "index.html"))) return environment.WebRootFileProvider;
+        var shipped = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        return Directory.Exists(shipped) ? new PhysicalFileProvider(shipped) : environment.WebRootFileProvider;
     }
 
     /// <summary>Where the server listens (the first address), once it has started.</summary>
