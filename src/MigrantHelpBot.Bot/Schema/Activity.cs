@@ -60,6 +60,7 @@ public sealed class Activity
         Recipient = From is null ? null : new ChannelAccount { Id = From.Id, Name = From.Name },
         ReplyToId = Id,
         Text = text,
+        TextFormat = TextFormats.Plain,
         Locale = locale ?? Locale,
         InputHint = InputHints.AcceptingInput,
     };
@@ -102,6 +103,13 @@ public static class DeliveryModes
     public const string Notification = "notification";
     public const string ExpectReplies = "expectReplies";
     public const string Ephemeral = "ephemeral";
+}
+
+/// <summary>How a client renders <c>text</c>. Our texts are plain: Web Chat would otherwise read them as markdown and merge lines.</summary>
+public static class TextFormats
+{
+    public const string Plain = "plain";
+    public const string Markdown = "markdown";
 }
 
 public static class InputHints
