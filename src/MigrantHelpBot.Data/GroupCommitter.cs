@@ -46,7 +46,18 @@ internal sealed partial class GroupCommitter : IAsyncDisposable
                 batch.Clear();
                 while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var pending)) batch.Add(pending);
                 if (batch.Count == 0) continue;
-                writer = await ExecuteAsync(batch, writer);
+                try
+                {
+                    writer = await ExecuteAsync(batch, writer);
+                }
+                catch (Exception exception)
+                {
+                    // Never let one bad batch stop the writer: every later turn would wait forever.
+                    LogUnavailable(exception);
+                    FailAll(batch, exception);
+                    if (writer is not null) await writer.DisposeAsync();
+                    writer = null;
+                }
             }
         }
         finally

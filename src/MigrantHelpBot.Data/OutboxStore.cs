@@ -27,6 +27,14 @@ public sealed class OutboxStore(Database database) : IOutboxStore
         await database.EnsureReadyAsync(cancellationToken);
         var now = Sql.Now();
         await using var connection = await database.OpenAsync(cancellationToken);
+        // Look before leasing: the read takes no write lock, so an idle outbox never contends with
+        // the group committer (SQLite has one writer at a time).
+        await using (var due = connection.Command(
+            "SELECT 1 FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now) LIMIT 1")
+            .With("now", now))
+        {
+            if (await due.ExecuteScalarAsync(cancellationToken) is null) return [];
+        }
         await using var command = connection.Command(database.OutboxLeaseSql)
             .With("owner", owner).With("until", now + (long)lease.TotalMilliseconds).With("now", now).With("max", max);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

@@ -44,7 +44,7 @@ public sealed class SqlStateStore : IStateStore, IActivityLogReader, IAsyncDispo
             await command.ExecuteScalarAsync(cancellationToken);
             return true;
         }
-        catch (Exception exception) when (exception is DbException or StorageUnavailableException or InvalidOperationException or TimeoutException)
+        catch (Exception exception) when (exception is DbException or StorageUnavailableException or TimeoutException or System.Net.Sockets.SocketException)
         {
             return false;
         }
@@ -76,7 +76,7 @@ public sealed class SqlStateStore : IStateStore, IActivityLogReader, IAsyncDispo
             await _database.EnsureReadyAsync(cancellationToken);
             return await read();
         }
-        catch (Exception exception) when (exception is DbException or TimeoutException or InvalidOperationException && exception is not StorageUnavailableException)
+        catch (Exception exception) when (exception is DbException or TimeoutException or System.Net.Sockets.SocketException)
         {
             throw new StorageUnavailableException("The database is not reachable.", exception);
         }

@@ -47,6 +47,11 @@ public sealed class SqliteDatabase : Database
         try
         {
             await connection.OpenAsync(cancellationToken);
+            // SQLite's own busy handler waits in short steps for another connection's write lock;
+            // without it Microsoft.Data.Sqlite sleeps 150 ms per retry, and if that is the group
+            // committer, every turn in flight stalls with it.
+            await using var pragma = connection.Command("PRAGMA busy_timeout = 10000;");
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
         catch

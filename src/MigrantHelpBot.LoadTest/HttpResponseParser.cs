@@ -122,6 +122,19 @@ internal static class HttpResponseParser
         return after.Length > 0 && after[0] == (byte)'{';
     }
 
+    /// <summary>Message activities in an expectReplies body, as the host writes them (type first).</summary>
+    public static int CountMessages(ReadOnlySpan<byte> body)
+    {
+        var marker = "{\"type\":\"message\""u8;
+        var count = 0;
+        for (var at = body.IndexOf(marker); at >= 0; at = body.IndexOf(marker))
+        {
+            count++;
+            body = body[(at + marker.Length)..];
+        }
+        return count;
+    }
+
     private static bool EqualsAsciiIgnoreCase(this ReadOnlySpan<byte> value, ReadOnlySpan<byte> expected) =>
         System.Text.Ascii.EqualsIgnoreCase(value, expected);
 

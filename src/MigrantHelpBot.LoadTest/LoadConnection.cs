@@ -37,6 +37,7 @@ internal sealed class LoadConnection
     private volatile bool _timedOut;
     private long[] _samples = new long[64 * 1024];
     private int _next;
+    private int _lastReplies;
 
     public LoadConnection(EndPoint endPoint, ScriptedConversation[] conversations)
     {
@@ -49,7 +50,14 @@ internal sealed class LoadConnection
     public ReadOnlySpan<long> Samples => _samples.AsSpan(0, SampleCount);
     public long[] Errors { get; } = new long[Enum.GetValues<Outcome>().Length];
     public long WarmupTurns { get; private set; }
+
+    /// <summary>Message activities in the replies of measured turns (a check that the dialog answers as scripted).</summary>
+    public long Replies { get; private set; }
     public long WarmupErrors { get; private set; }
+
+    /// <summary>The slowest measured turn and when it ended (<see cref="Stopwatch"/> ticks), to line stalls up with other logs.</summary>
+    public long MaxTicks { get; private set; }
+    public long MaxEndedAt { get; private set; }
     public string? LastError { get; private set; }
 
     /// <summary>Sends turns until the clock stops, then finishes the one in flight.</summary>
@@ -73,8 +81,20 @@ internal sealed class LoadConnection
             var end = Stopwatch.GetTimestamp();
             Volatile.Write(ref _inFlightSince, 0);
 
-            if (outcome == Outcome.Ok && end >= clock.MeasureStart && end <= clock.MeasureEnd) Record(end - start);
-            else Count(clock, outcome, end);
+            if (outcome == Outcome.Ok && end >= clock.MeasureStart && end <= clock.MeasureEnd)
+            {
+                Record(end - start);
+                Replies += _lastReplies;
+                if (end - start > MaxTicks)
+                {
+                    MaxTicks = end - start;
+                    MaxEndedAt = end;
+                }
+            }
+            else
+            {
+                Count(clock, outcome, end);
+            }
         }
         _socket?.Dispose();
     }
@@ -168,6 +188,7 @@ internal sealed class LoadConnection
             LastError = "a 200 without any reply activity";
             return Outcome.BadBody;
         }
+        _lastReplies = HttpResponseParser.CountMessages(body);
         return Outcome.Ok;
     }
 

@@ -80,7 +80,7 @@ while (!drained.IsCompleted)
 }
 await drained;
 
-var summary = Summary.From(options, connections, cpuFrom is { } f && cpuTo is { } t ? CpuUsage.Between(f, t) : null);
+var summary = Summary.From(options, clock, connections, cpuFrom is { } f && cpuTo is { } t ? CpuUsage.Between(f, t) : null);
 Console.WriteLine(summary.ToText());
 if (options.Json) Console.WriteLine(summary.ToJson());
 return summary.Errors == 0 ? 0 : 1;
@@ -99,6 +99,7 @@ internal sealed record Summary(
     LoadOptions Options,
     long Turns,
     double TurnsPerSecond,
+    double RepliesPerTurn,
     long Errors,
     long[] ErrorsByOutcome,
     long WarmupTurns,
@@ -109,10 +110,12 @@ internal sealed record Summary(
     double P99,
     double P999,
     double Max,
+    double MaxAtSeconds,
+    long Over50Ms,
     double Mean,
     CpuUsage? Cpu)
 {
-    public static Summary From(LoadOptions options, LoadConnection[] connections, CpuUsage? cpu)
+    public static Summary From(LoadOptions options, RunClock clock, LoadConnection[] connections, CpuUsage? cpu)
     {
         var samples = new long[connections.Sum(c => (long)c.SampleCount)];
         var filled = 0;
@@ -135,6 +138,7 @@ internal sealed record Summary(
             options,
             samples.Length,
             samples.Length / (double)options.DurationSeconds,
+            samples.Length == 0 ? 0 : connections.Sum(c => c.Replies) / (double)samples.Length,
             byOutcome.Sum(),
             byOutcome,
             connections.Sum(c => c.WarmupTurns),
@@ -145,8 +149,19 @@ internal sealed record Summary(
             Percentile(0.99),
             Percentile(0.999),
             samples.Length == 0 ? 0 : samples[^1] * toMs,
+            connections.MaxBy(c => c.MaxTicks) is { MaxTicks: > 0 } slowest ? (slowest.MaxEndedAt - clock.MeasureStart) / (double)Stopwatch.Frequency : 0,
+            samples.Length - LowerBound(samples, (long)(0.050 * Stopwatch.Frequency) + 1),
             samples.Length == 0 ? 0 : samples.Average(s => (double)s) * toMs,
             cpu);
+    }
+
+    /// <summary>The index of the first sample at or above <paramref name="value"/> in sorted <paramref name="samples"/>.</summary>
+    private static int LowerBound(long[] samples, long value)
+    {
+        var index = Array.BinarySearch(samples, value);
+        if (index < 0) return ~index;
+        while (index > 0 && samples[index - 1] == value) index--;
+        return index;
     }
 
     public string ToText()
@@ -156,9 +171,10 @@ internal sealed record Summary(
         {
             string.Create(c, $"MigrantHelpBot load test → {Options.Url}"),
             string.Create(c, $"  config     {Options.Connections} connections, {Options.Conversations} conversations, warm-up {Options.WarmupSeconds} s, measured {Options.DurationSeconds} s, run id {Options.RunId}"),
-            string.Create(c, $"  turns      {Turns:N0} in {Options.DurationSeconds} s = {TurnsPerSecond:N0} turns/s (warm-up: {WarmupTurns:N0} turns, {WarmupErrors:N0} errors)"),
+            string.Create(c, $"  turns      {Turns:N0} in {Options.DurationSeconds} s = {TurnsPerSecond:N0} turns/s, {RepliesPerTurn:F2} message replies per turn (warm-up: {WarmupTurns:N0} turns, {WarmupErrors:N0} errors)"),
             string.Create(c, $"  errors     {Errors:N0} (bad status {ErrorsByOutcome[(int)Outcome.BadStatus]:N0}, bad body {ErrorsByOutcome[(int)Outcome.BadBody]:N0}, I/O {ErrorsByOutcome[(int)Outcome.Io]:N0}, timeouts {ErrorsByOutcome[(int)Outcome.Timeout]:N0})"),
             string.Create(c, $"  latency ms p50 {P50:F2}  p90 {P90:F2}  p99 {P99:F2}  p99.9 {P999:F2}  max {Max:F2}  (mean {Mean:F2})"),
+            string.Create(c, $"  slowest    {Max:F2} ms, ended {MaxAtSeconds:F1} s into the measurement; {Over50Ms:N0} turns over 50 ms"),
         };
         if (Errors > 0 && LastError is not null) lines.Add($"  last error {LastError}");
         if (Cpu is { } cpu)
@@ -184,6 +200,7 @@ internal sealed record Summary(
             json.WriteString("runId", Options.RunId);
             json.WriteNumber("turns", Turns);
             json.WriteNumber("turnsPerSecond", Math.Round(TurnsPerSecond, 1));
+            json.WriteNumber("repliesPerTurn", Math.Round(RepliesPerTurn, 3));
             json.WriteNumber("errors", Errors);
             json.WriteNumber("errorsBadStatus", ErrorsByOutcome[(int)Outcome.BadStatus]);
             json.WriteNumber("errorsBadBody", ErrorsByOutcome[(int)Outcome.BadBody]);
@@ -197,6 +214,8 @@ internal sealed record Summary(
             json.WriteNumber("p999Ms", Math.Round(P999, 3));
             json.WriteNumber("maxMs", Math.Round(Max, 3));
             json.WriteNumber("meanMs", Math.Round(Mean, 3));
+            json.WriteNumber("maxAtSeconds", Math.Round(MaxAtSeconds, 2));
+            json.WriteNumber("over50Ms", Over50Ms);
             if (Cpu is { } cpu)
             {
                 json.WriteNumber("loadToolCores", Math.Round(cpu.SelfCores, 3));
