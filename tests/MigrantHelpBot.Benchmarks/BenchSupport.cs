@@ -1,7 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using MigrantHelpBot.Testing;
 using MigrantHelpBot.Bot.Schema;
 using MigrantHelpBot.Bot.Storage;
 using MigrantHelpBot.Bot.Turns;
@@ -40,20 +37,14 @@ internal static class Script
 /// The host's turn path without HTTP: one <see cref="TurnRunner"/> shared by every conversation,
 /// the welcome dialog, the polite error handler and the connector's expectReplies delivery.
 /// </summary>
-internal sealed class TurnHarness : IDisposable
+internal sealed class TurnHarness
 {
-    private readonly ServiceProvider _services;
     private readonly long[] _sent;
 
     public TurnHarness(IStateStore store, int conversations, string runId)
     {
         var locales = Script.LoadLocales();
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        _services = services.BuildServiceProvider();
-        Runner = new TurnRunner(store, new WelcomeBot(locales), [], [new PoliteErrorHandler(locales)],
-            _services.GetRequiredService<IServiceScopeFactory>(), Options.Create(new TurnOptions()), NullLogger<TurnRunner>.Instance);
+        Runner = TestRunners.Create(store, new WelcomeBot(locales), errorHandler: new PoliteErrorHandler(locales));
         RunId = runId;
         _sent = new long[conversations];
     }
@@ -83,6 +74,4 @@ internal sealed class TurnHarness : IDisposable
     }
 
     public Task<TurnResult> RunAsync(Activity activity) => Runner.RunAsync(activity, ExpectRepliesDelivery.Instance, CancellationToken.None);
-
-    public void Dispose() => _services.Dispose();
 }

@@ -67,7 +67,6 @@ public class InMemoryTurnBenchmarks : IDisposable
     public void Dispose()
     {
         _writer.Dispose();
-        _harness?.Dispose();
         GC.SuppressFinalize(this);
     }
 }

@@ -13,7 +13,7 @@ namespace MigrantHelpBot.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 3, iterationCount: 10)]
-public class SqliteTurnBenchmarks : IDisposable
+public class SqliteTurnBenchmarks
 {
     private const int Concurrent = 64;
     private TestDatabase _file = null!;
@@ -43,7 +43,6 @@ public class SqliteTurnBenchmarks : IDisposable
         await _store.DisposeAsync();
         await _database.DisposeAsync();
         await _file.DisposeAsync();
-        _harness.Dispose();
     }
 
     /// <summary>One turn at a time: its latency includes a transaction of its own.</summary>
@@ -61,11 +60,5 @@ public class SqliteTurnBenchmarks : IDisposable
         for (var i = 0; i < Concurrent; i++) _turns[i] = _harness.RunAsync(_harness.Next(i));
         var results = await Task.WhenAll(_turns);
         return results.Sum(r => r.Outgoing.Count);
-    }
-
-    public void Dispose()
-    {
-        _harness?.Dispose();
-        GC.SuppressFinalize(this);
     }
 }

@@ -1,7 +1,5 @@
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using MigrantHelpBot.Bot.Schema;
 using MigrantHelpBot.Bot.State;
 using MigrantHelpBot.Bot.Storage;
@@ -205,14 +203,14 @@ public class TurnRuntimeTests
     {
         var seen = new List<Guid>();
         var services = new ServiceCollection().AddScoped<PerTurn>().BuildServiceProvider();
-        var runner = new TurnRunner(new MemoryStateStore(),
+        var runner = TestRunners.Create(new MemoryStateStore(),
             new LambdaBot((turn, _) =>
             {
                 seen.Add(turn.Services.GetRequiredService<PerTurn>().Id);
                 seen.Add(turn.Services.GetRequiredService<PerTurn>().Id);
                 return Task.CompletedTask;
             }),
-            [], [], services.GetRequiredService<IServiceScopeFactory>(), Options.Create(new TurnOptions()), NullLogger<TurnRunner>.Instance);
+            services: services);
 
         await runner.RunAsync(Message("c1", "a1", "x"), NoDelivery.Instance, CancellationToken.None);
         await runner.RunAsync(Message("c1", "a2", "x"), NoDelivery.Instance, CancellationToken.None);
@@ -255,8 +253,7 @@ public class TurnRuntimeTests
     }
 
     internal static TurnRunner Runner(IStateStore store, IBot bot, int maxAttempts = 25, int recent = 16) =>
-        new(store, bot, [], [], new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
-            Options.Create(new TurnOptions { MaxAttempts = maxAttempts, RecentActivityIds = recent }), NullLogger<TurnRunner>.Instance);
+        TestRunners.Create(store, bot, options: new TurnOptions { MaxAttempts = maxAttempts, RecentActivityIds = recent });
 
     internal static async Task<BotState> StoredState(IStateStore store, string key)
     {

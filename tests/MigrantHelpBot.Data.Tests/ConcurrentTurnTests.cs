@@ -1,7 +1,4 @@
 using System.Text.Json.Serialization;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using MigrantHelpBot.Bot.Schema;
 using MigrantHelpBot.Bot.State;
 using MigrantHelpBot.Bot.Storage;
@@ -46,8 +43,7 @@ public class ConcurrentTurnTests
     }
 
     private static TurnRunner Runner(IStateStore store, bool think = false) =>
-        new(store, new CountingBot(think), [], [], new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(),
-            Options.Create(new TurnOptions { MaxAttempts = 200 }), NullLogger<TurnRunner>.Instance);
+        TestRunners.Create(store, new CountingBot(think), options: new TurnOptions { MaxAttempts = 200 });
 
     private static Activity Message(int i) => new()
     {

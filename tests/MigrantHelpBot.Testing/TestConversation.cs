@@ -1,7 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using MigrantHelpBot.Bot.Schema;
 using MigrantHelpBot.Bot.Storage;
 using MigrantHelpBot.Bot.Turns;
@@ -14,23 +10,16 @@ namespace MigrantHelpBot.Testing;
 /// </summary>
 public sealed class TestConversation
 {
-    private readonly ServiceProvider _services;
     private int _next;
 
     public TestConversation(IBot bot, IStateStore? store = null, IEnumerable<ITurnMiddleware>? middleware = null,
-        ITurnErrorHandler? errorHandler = null, string conversationId = "conversation", string userId = "worker", string? locale = null,
-        ILoggerFactory? loggers = null)
+        ITurnErrorHandler? errorHandler = null, string conversationId = "conversation", string userId = "worker", string? locale = null)
     {
         Store = store ?? new MemoryStateStore();
         ConversationId = conversationId;
         UserId = userId;
         Locale = locale;
-        var services = new ServiceCollection();
-        services.AddSingleton(loggers ?? NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
-        _services = services.BuildServiceProvider();
-        Runner = new TurnRunner(Store, bot, middleware ?? [], errorHandler is null ? [] : [errorHandler],
-            _services.GetRequiredService<IServiceScopeFactory>(), Options.Create(new TurnOptions()), _services.GetRequiredService<ILogger<TurnRunner>>());
+        Runner = TestRunners.Create(Store, bot, middleware, errorHandler);
     }
 
     public IStateStore Store { get; }
