@@ -19,6 +19,8 @@ internal static class HostingExtensions
     public static WebApplicationBuilder AddMigrantHelpBot(this WebApplicationBuilder builder)
     {
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey])) builder.WebHost.UseUrls(DefaultUrl);
+        // The chat page from the build output's static-asset manifest, whatever the environment (a no-op once published).
+        builder.WebHost.UseStaticWebAssets();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
