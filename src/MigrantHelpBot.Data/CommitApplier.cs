@@ -27,6 +27,12 @@ internal sealed class CommitApplier(DbConnection connection) : IAsyncDisposable
         "INSERT INTO outbox (idempotency_key, channel, conversation_key, payload, status, attempts, next_attempt_at, created_at) "
         + "VALUES (@ikey, @channel, @key, @payload, 'pending', 0, @now, @now) ON CONFLICT (idempotency_key) DO NOTHING";
 
+    private const string EraseLog = "DELETE FROM activity_log WHERE conversation_key = @key";
+    private const string EraseLogSeq = "DELETE FROM activity_log_seq WHERE conversation_key = @key";
+    private const string EraseEvents = "DELETE FROM domain_events WHERE conversation_key = @key";
+    private const string InsertEvent =
+        "INSERT INTO domain_events (kind, conversation_key, payload, created_at) VALUES (@kind, @key, @payload, @now)";
+
     private readonly Dictionary<string, DbCommand> _commands = new(StringComparer.Ordinal);
 
     /// <summary>Applies <paramref name="commit"/>; returns the key whose eTag did not match, or null.</summary>
@@ -70,6 +76,16 @@ internal sealed class CommitApplier(DbConnection connection) : IAsyncDisposable
             if (rows == 0 && mustChange) return write.Key;
         }
 
+        foreach (var key in commit.Erasures)
+        {
+            foreach (var sql in new[] { EraseLog, EraseLogSeq, EraseEvents })
+            {
+                var erase = Get(sql, transaction, "key");
+                erase.Set("key", key);
+                await erase.ExecuteNonQueryAsync(cancellationToken);
+            }
+        }
+
         foreach (var group in commit.LogAppends.GroupBy(a => a.ConversationKey, StringComparer.Ordinal))
         {
             var appends = group.ToList();
@@ -98,6 +114,16 @@ internal sealed class CommitApplier(DbConnection connection) : IAsyncDisposable
             insert.Set("channel", message.Channel);
             insert.Set("key", message.ConversationKey);
             insert.Set("payload", message.Payload);
+            insert.Set("now", now);
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        foreach (var domainEvent in commit.Events)
+        {
+            var insert = Get(InsertEvent, transaction, "kind", "key", "payload", "now");
+            insert.Set("kind", domainEvent.Kind);
+            insert.Set("key", domainEvent.ConversationKey);
+            insert.Set("payload", domainEvent.Payload);
             insert.Set("now", now);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -96,5 +96,30 @@ internal static class Migrations
                 value TEXT NOT NULL
             );
             """),
+        new(2, "domain events",
+            Sqlite: """
+            CREATE TABLE domain_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL,
+                conversation_key TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                handled_at INTEGER
+            );
+            CREATE INDEX ix_domain_events_kind ON domain_events (kind, handled_at, id);
+            CREATE INDEX ix_domain_events_conversation ON domain_events (conversation_key);
+            """,
+            Postgres: """
+            CREATE TABLE domain_events (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                kind TEXT NOT NULL,
+                conversation_key TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                handled_at BIGINT
+            );
+            CREATE INDEX ix_domain_events_kind ON domain_events (kind, handled_at, id);
+            CREATE INDEX ix_domain_events_conversation ON domain_events (conversation_key);
+            """),
     ];
 }

@@ -38,6 +38,7 @@ public static partial class StorageServiceCollectionExtensions
         services.AddSingleton<IOutboxStore>(sp => sp.GetRequiredService<OutboxStore>());
         services.AddSingleton<DirectLineConversationStore>();
         services.AddSingleton<SettingsStore>();
+        services.AddSingleton<EventStore>();
         services.AddHostedService<MigrateOnStart>();
         return services;
     }

@@ -252,6 +252,57 @@ public class TurnRuntimeTests
         Assert.Equal(commits, store.Commits);
     }
 
+    [Fact]
+    public async Task Events_are_committed_with_the_turn_and_not_when_it_fails()
+    {
+        var store = new MemoryStateStore();
+        var conversation = new TestConversation(
+            new LambdaBot((turn, _) =>
+            {
+                turn.Record(new DomainEvent("case.intake", "test/conversations/conversation", $$"""{"said":"{{turn.Activity.Text}}"}"""));
+                if (turn.Activity.Text == "boom") throw new InvalidOperationException("bug");
+                return Task.CompletedTask;
+            }),
+            store,
+            errorHandler: new LambdaErrorHandler((turn, _) => turn.Send(turn.Activity.CreateReply("sorry"))));
+
+        await conversation.SendAsync("fine");
+        await conversation.SendAsync("boom");
+
+        var recorded = Assert.Single(store.Events);
+        Assert.Equal("""{"said":"fine"}""", recorded.Payload);
+    }
+
+    [Fact]
+    public async Task Erasing_a_conversation_forgets_its_log_and_where_it_was()
+    {
+        var store = new MemoryStateStore();
+        var conversation = new TestConversation(new LambdaBot((turn, _) =>
+        {
+            if (turn.Activity.Text == "delete my data")
+            {
+                turn.ConversationState.Clear();
+                turn.UserState.Clear();
+                turn.EraseConversationData();
+            }
+            else
+            {
+                turn.ConversationState.Get(Counter.Property).Value++;
+            }
+            turn.Send(turn.Activity.CreateReply("ok"));
+            return Task.CompletedTask;
+        }), store);
+        await conversation.SendAsync("my story");
+        store.Events.Add(new DomainEvent("case.intake", "test/conversations/conversation", "{}"));
+
+        await conversation.SendAsync("delete my data");
+
+        Assert.Empty(store.Events);
+        var state = await StoredState(store, "test/conversations/conversation");
+        Assert.False(state.TryGet(Counter.Property, out Counter _));
+        Assert.False(state.TryGet(TurnBookkeeping.Property, out TurnBookkeeping _)); // not even the conversation reference
+    }
+
     internal static TurnRunner Runner(IStateStore store, IBot bot, int maxAttempts = 25, int recent = 16) =>
         TestRunners.Create(store, bot, options: new TurnOptions { MaxAttempts = maxAttempts, RecentActivityIds = recent });
 

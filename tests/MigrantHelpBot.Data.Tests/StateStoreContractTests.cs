@@ -162,7 +162,7 @@ public class StateStoreContractTests
 
         await Task.WhenAll(replicas.Select(r => r.Engine.EnsureReadyAsync(None)));
 
-        Assert.Equal(1, await stores.CountAsync("schema_migrations"));
+        Assert.Equal(Migrations.All.Count, await stores.CountAsync("schema_migrations")); // each applied once
         foreach (var replica in replicas) await replica.CloseAsync();
     }
 

@@ -11,6 +11,8 @@ public sealed class MemoryStateStore : IStateStore, IActivityLogReader
 
     public List<OutboxMessage> Outbox { get; } = [];
 
+    public List<DomainEvent> Events { get; } = [];
+
     public int Commits { get; private set; }
 
     public Task<StoreItem?> ReadAsync(string key, CancellationToken cancellationToken)
@@ -39,6 +41,11 @@ public sealed class MemoryStateStore : IStateStore, IActivityLogReader
                 if (write.Json is null) _items.Remove(write.Key);
                 else _items[write.Key] = new StoreItem(write.Key, write.Json, write.NewETag);
             }
+            foreach (var key in commit.Erasures)
+            {
+                _logs.Remove(key);
+                Events.RemoveAll(e => e.ConversationKey == key);
+            }
             foreach (var append in commit.LogAppends)
             {
                 if (!_logs.TryGetValue(append.ConversationKey, out var log)) _logs[append.ConversationKey] = log = [];
@@ -49,6 +56,7 @@ public sealed class MemoryStateStore : IStateStore, IActivityLogReader
             {
                 if (!Outbox.Any(m => m.IdempotencyKey == message.IdempotencyKey)) Outbox.Add(message);
             }
+            Events.AddRange(commit.Events);
             Commits++;
         }
         return Task.CompletedTask;

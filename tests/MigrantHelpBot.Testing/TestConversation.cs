@@ -48,7 +48,7 @@ public sealed class TestConversation
     public Activity NewActivity(string type, string? text) => new()
     {
         Type = type,
-        Id = $"activity-{Interlocked.Increment(ref _next)}",
+        Id = $"activity-{Interlocked.Increment(ref _next)}-{Guid.NewGuid():N}",
         ChannelId = ChannelId,
         ServiceUrl = "http://127.0.0.1/test",
         Conversation = new ConversationAccount { Id = ConversationId },

@@ -32,7 +32,13 @@ public sealed class StateCommit
     /// <summary>Messages for a channel sender to deliver after the commit.</summary>
     public List<OutboxMessage> Outbox { get; } = [];
 
-    public bool IsEmpty => Writes.Count == 0 && LogAppends.Count == 0 && Outbox.Count == 0;
+    /// <summary>Facts other parts of the service act on (a case intake, a handoff request), kept with the turn that produced them.</summary>
+    public List<DomainEvent> Events { get; } = [];
+
+    /// <summary>Conversations whose activity log and events are deleted (a worker's "delete my data"), before this commit's own appends.</summary>
+    public List<string> Erasures { get; } = [];
+
+    public bool IsEmpty => Writes.Count == 0 && LogAppends.Count == 0 && Outbox.Count == 0 && Events.Count == 0 && Erasures.Count == 0;
 }
 
 /// <summary>
@@ -57,6 +63,9 @@ public sealed class LogAppend(string conversationKey, string activityJson)
 /// committed twice (a retried request) land once.
 /// </summary>
 public sealed record OutboxMessage(string IdempotencyKey, string Channel, string ConversationKey, string Payload);
+
+/// <summary>Something that happened in a conversation that another part of the service handles (its kind names it, e.g. <c>case.intake</c>).</summary>
+public sealed record DomainEvent(string Kind, string ConversationKey, string Payload);
 
 public sealed class ETagConflictException(string key)
     : Exception($"The stored eTag of '{key}' changed since it was read.")

@@ -51,6 +51,20 @@ public interface ITurnContext
 
     /// <summary>Drops everything queued so far (the error handler starts from a clean slate).</summary>
     void ClearOutgoing();
+
+    /// <summary>Records an event; it is committed with the turn's state, or not at all.</summary>
+    void Record(DomainEvent domainEvent);
+
+    /// <summary>The events this turn will commit.</summary>
+    IReadOnlyList<DomainEvent> Events { get; }
+
+    /// <summary>
+    /// Deletes this conversation's activity log and events when the turn commits (the worker asked to
+    /// delete their data); clear <see cref="ConversationState"/> and <see cref="UserState"/> as well.
+    /// </summary>
+    void EraseConversationData();
+
+    bool ErasureRequested { get; }
 }
 
 /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using MigrantHelpBot.Bot.Schema;
 using MigrantHelpBot.Bot.State;
+using MigrantHelpBot.Bot.Storage;
 
 namespace MigrantHelpBot.Bot.Turns;
 
@@ -11,6 +12,7 @@ internal sealed class TurnContext(
     IServiceScopeFactory scopes) : ITurnContext, IAsyncDisposable
 {
     private readonly List<Activity> _outgoing = [];
+    private readonly List<DomainEvent> _events = [];
     private AsyncServiceScope? _scope;
     private Dictionary<object, object?>? _items;
 
@@ -37,6 +39,18 @@ internal sealed class TurnContext(
     }
 
     public void ClearOutgoing() => _outgoing.Clear();
+
+    public IReadOnlyList<DomainEvent> Events => _events;
+
+    public void Record(DomainEvent domainEvent)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        _events.Add(domainEvent);
+    }
+
+    public bool ErasureRequested { get; private set; }
+
+    public void EraseConversationData() => ErasureRequested = true;
 
     public ValueTask DisposeAsync() => _scope?.DisposeAsync() ?? ValueTask.CompletedTask;
 }

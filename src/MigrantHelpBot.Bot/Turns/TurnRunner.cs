@@ -82,9 +82,18 @@ public sealed partial class TurnRunner
 
             try
             {
-                Remember(finished.ConversationState, activity);
                 var commit = new StateCommit();
+                if (finished.ErasureRequested)
+                {
+                    // Nothing of the conversation is kept, not even where it was or which messages came.
+                    commit.Erasures.Add(conversationKey);
+                }
+                else
+                {
+                    Remember(finished.ConversationState, activity);
+                }
                 var writes = StageState(commit, finished.ConversationState, finished.UserState);
+                commit.Events.AddRange(finished.Events);
                 delivery.Stage(activity, finished.Outgoing, commit);
 
                 if (!commit.IsEmpty)
