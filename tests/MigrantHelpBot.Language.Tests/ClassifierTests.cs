@@ -9,7 +9,7 @@ public class ClassifierTests
     [InlineData("They are taking me to the airport now", "forced_return", true)]
     [InlineData("The company keeps my passport", "documents_withheld", false)]
     [InlineData("I am pregnant and the supervising organisation says I must go home", "pregnancy", false)]
-    [InlineData("I want to die", "other", true)]
+    [InlineData("I want to die", "injury_illness", true)]
     [InlineData("hello", null, false)]
     [InlineData("good evening, thank you", null, false)]
     public void English_messages(string text, string? category, bool emergency)

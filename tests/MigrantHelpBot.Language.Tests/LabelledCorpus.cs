@@ -1,3 +1,4 @@
+using MigrantHelpBot.Testing;
 using YamlDotNet.RepresentationModel;
 
 namespace MigrantHelpBot.Language.Tests;
@@ -5,13 +6,20 @@ namespace MigrantHelpBot.Language.Tests;
 /// <summary>One labelled message: what a worker might write, the category a union would file it under, and whether they are in danger now.</summary>
 public sealed record LabelledMessage(string Text, string? Category, bool Emergency);
 
-/// <summary>Reads <c>Corpus/{set}/{language}.yaml</c>.</summary>
+/// <summary>Reads <c>Corpus/{set}/{language}.yaml</c> and any <c>Corpus/{set}/{language}.*.yaml</c>.</summary>
 public static class LabelledCorpus
 {
     public static IReadOnlyList<LabelledMessage> Load(string set, string language)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Corpus", set, language + ".yaml");
-        if (!File.Exists(path)) return [];
+        // From the source tree, so a corpus edit needs no rebuild.
+        var directory = Path.Combine(RepositoryPaths.Root, "tests", "MigrantHelpBot.Language.Tests", "Corpus", set);
+        if (!Directory.Exists(directory)) return [];
+        var files = Directory.EnumerateFiles(directory, language + ".yaml").Concat(Directory.EnumerateFiles(directory, language + ".*.yaml")).Order(StringComparer.Ordinal);
+        return [.. files.SelectMany(LoadFile)];
+    }
+
+    private static IEnumerable<LabelledMessage> LoadFile(string path)
+    {
         var stream = new YamlStream();
         using (var reader = new StreamReader(path)) stream.Load(reader);
         var root = (YamlMappingNode)stream.Documents[0].RootNode;

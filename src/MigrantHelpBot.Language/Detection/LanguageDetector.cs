@@ -45,15 +45,16 @@ public sealed class LanguageDetector(IReadOnlyDictionary<string, Lexicon> lexico
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var (language, lexicon) in lexicons)
         {
-            if (lexicon.Mode != MatchMode.Words || lexicon.Detect.Count == 0) continue;
-            var prepared = PreparedText.For(text, MatchMode.Words);
-            var score = lexicon.Detect.Where(t => prepared.Contains(t.Text)).Sum(t => t.Weight);
+            if (lexicon.Mode != MatchMode.Words || lexicon.Detect.Count == 0 || lexicon.Shared) continue;
+            var score = WordScore(text, lexicon);
             if (score > 0) scores[language] = score;
         }
         if (scores.Count == 0) return FromHint(hint) ?? LanguageGuess.Unknown;
 
-        // Taglish: a few Tagalog function words among English ones still make it Tagalog.
-        if (scores.TryGetValue("tl", out var tagalog) && scores.TryGetValue("en", out var english) && tagalog >= 2 && tagalog * 2 >= english)
+        // Taglish: a few Tagalog function words among English ones still make it Tagalog, unless
+        // another language (unaccented Vietnamese shares "ko", "di", "nang") has more of its own.
+        if (scores.TryGetValue("tl", out var tagalog) && scores.TryGetValue("en", out var english) && tagalog >= 2 && tagalog * 2 >= english
+            && scores.All(s => s.Key is "tl" or "en" || s.Value < tagalog))
         {
             return new("tl", Share(tagalog, tagalog + english), "Tagalog words (Taglish)");
         }
@@ -62,6 +63,15 @@ public sealed class LanguageDetector(IReadOnlyDictionary<string, Lexicon> lexico
         var confidence = Share(best.Value, total) * Math.Min(1, best.Value / 3);
         if (confidence < 0.3 && FromHint(hint) is { } hinted) return hinted;
         return new(best.Key, confidence, $"{best.Key} words");
+    }
+
+    /// <summary>How much of <paramref name="lexicon"/>'s frequent words the text has (Latin scripts).</summary>
+    public static double WordScore(string text, Lexicon lexicon)
+    {
+        ArgumentNullException.ThrowIfNull(lexicon);
+        if (lexicon.Mode != MatchMode.Words || lexicon.Detect.Count == 0) return 0;
+        var prepared = PreparedText.For(text, MatchMode.Words);
+        return lexicon.Detect.Where(prepared.Contains).Sum(t => t.Weight);
     }
 
     private LanguageGuess? FromHint(string? hint)

@@ -13,17 +13,29 @@ public enum MatchMode
     Japanese,
 }
 
-/// <summary>A term and what it weighs.</summary>
-public sealed record WeightedTerm(string Text, double Weight);
+/// <summary>A term and what it weighs; <see cref="Pattern"/> when it has a gap (<c>~2</c>) or a <c>*</c> inside a word.</summary>
+public sealed record WeightedTerm(string Text, double Weight)
+{
+    public System.Text.RegularExpressions.Regex? Pattern { get; init; }
+}
 
-/// <summary>A condition over terms: any of <see cref="Any"/>, or every group in <see cref="All"/> matched.</summary>
-public sealed record TermRule(IReadOnlyList<WeightedTerm> Any, IReadOnlyList<IReadOnlyList<WeightedTerm>> All, double Weight);
+/// <summary>
+/// A condition over terms: one of <see cref="Any"/> and one term of every group in <see cref="All"/>,
+/// and none of <see cref="None"/> (e.g. words that put it in the past: "last year").
+/// </summary>
+public sealed record TermRule(IReadOnlyList<WeightedTerm> Any, IReadOnlyList<IReadOnlyList<WeightedTerm>> All, double Weight)
+{
+    public IReadOnlyList<WeightedTerm> None { get; init; } = [];
+}
 
 /// <summary>One language's data for detection and triage, loaded from <c>locales/triage/{code}.yaml</c>.</summary>
 public sealed class Lexicon
 {
     public required string Language { get; init; }
     public required MatchMode Mode { get; init; }
+
+    /// <summary>Applied to every message whatever its language (romanised Japanese workplace words all workers use).</summary>
+    public bool Shared { get; init; }
 
     /// <summary>Frequent words that mark text as written in this language.</summary>
     public IReadOnlyList<WeightedTerm> Detect { get; init; } = [];

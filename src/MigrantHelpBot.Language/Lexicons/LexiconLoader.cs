@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
 using MigrantHelpBot.Language.Text;
 using YamlDotNet.RepresentationModel;
 
@@ -11,7 +13,7 @@ namespace MigrantHelpBot.Language.Lexicons;
 /// (<c>- all: ["@hit", "@now"]</c> with optional <c>weight</c>; <c>any:</c> likewise) whose items
 /// are terms, inline lists, or <c>@group</c> references to the file's <c>groups</c>.
 /// </summary>
-public static class LexiconLoader
+public static partial class LexiconLoader
 {
     public static readonly IReadOnlyList<string> CategoryIds =
     [
@@ -36,7 +38,15 @@ public static class LexiconLoader
     public static Lexicon Load(string path)
     {
         var stream = new YamlStream();
-        using (var reader = new StreamReader(path, System.Text.Encoding.UTF8)) stream.Load(reader);
+        try
+        {
+            using var reader = new StreamReader(path, System.Text.Encoding.UTF8);
+            stream.Load(reader);
+        }
+        catch (YamlDotNet.Core.YamlException exception)
+        {
+            throw Invalid(path, $"not valid YAML at line {exception.Start.Line}, column {exception.Start.Column}: {exception.Message}");
+        }
         var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null;
         if (root is null) throw Invalid(path, "the top level must be a map");
 
@@ -58,6 +68,7 @@ public static class LexiconLoader
         {
             Language = language,
             Mode = mode,
+            Shared = Scalar(root, "shared") is "true" or "yes",
             Detect = Optional(root, "detect", context),
             Greetings = Optional(root, "greetings", context),
             Problem = Optional(root, "problem", context),
@@ -74,13 +85,58 @@ public static class LexiconLoader
         _ => TextNormalizer.Unspaced(term),
     };
 
-    private static string PrepareWords(string term)
+    /// <summary>Each word folded on its own, keeping <c>*</c> wildcards and <c>~N</c> gaps.</summary>
+    private static string PrepareWords(string term) => string.Join(' ', term.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        .Select(word => Gap().IsMatch(word) ? word : string.Join('*', word.Split('*').Select(piece => TextNormalizer.FoldLatin(piece).Trim()))));
+
+    /// <summary>
+    /// The regular expression for a term that needs one: in words mode a <c>*</c> inside a word
+    /// (<c>s*aktan</c>: sinaktan, sinasaktan) or a gap of up to N words (<c>không cho ~2 đi viện</c>);
+    /// in unspaced and Japanese mode a gap of up to N characters (<c>ရိုက်~8နေ</c>). Null for a plain term.
+    /// </summary>
+    private static Regex? Pattern(string prepared, MatchMode mode, string path, string where)
     {
-        var prefix = term.StartsWith('*');
-        var suffix = term.EndsWith('*');
-        var folded = TextNormalizer.FoldLatin(term.Trim('*')).Trim();
-        return (prefix ? "*" : string.Empty) + folded + (suffix ? "*" : string.Empty);
+        if (mode != MatchMode.Words)
+        {
+            var pieces = Regex.Split(prepared, @"~(\d+)");
+            if (pieces.Length == 1) return null;
+            var pattern = new StringBuilder(Regex.Escape(pieces[0]));
+            for (var i = 1; i < pieces.Length; i += 2)
+            {
+                var n = GapSize(pieces[i], 30, path, where);
+                pattern.Append(CultureInfo.InvariantCulture, $"[^\\s။၊។៕.!?]{{0,{n}}}").Append(Regex.Escape(pieces[i + 1]));
+            }
+            return new Regex(pattern.ToString(), RegexOptions.CultureInvariant);
+        }
+
+        var words = prepared.Split(' ');
+        // A * anywhere but the very start or the very end ("sinaktan* ako", "s*aktan") needs the pattern.
+        var inner = prepared.TrimStart('*').TrimEnd('*').Contains('*', StringComparison.Ordinal);
+        if (!inner && !words.Any(w => Gap().IsMatch(w))) return null;
+        if (Gap().IsMatch(words[0]) || Gap().IsMatch(words[^1])) throw Invalid(path, $"{where}: '{prepared}' starts or ends with a gap");
+        var regex = new StringBuilder("(?<= )");
+        for (var i = 0; i < words.Length; i++)
+        {
+            var gap = Gap().Match(words[i]);
+            if (gap.Success)
+            {
+                regex.Append(CultureInfo.InvariantCulture, $"(?: \\S+){{0,{GapSize(gap.Groups[1].Value, 5, path, where)}}}");
+                continue;
+            }
+            if (i > 0) regex.Append(' ');
+            regex.Append(string.Join("\\S*", words[i].Split('*').Select(Regex.Escape)));
+        }
+        regex.Append("(?= )");
+        return new Regex(regex.ToString(), RegexOptions.CultureInvariant);
     }
+
+    private static int GapSize(string digits, int max, string path, string where) =>
+        int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 && n <= max
+            ? n
+            : throw Invalid(path, $"{where}: a gap ~{digits} must be between ~1 and ~{max}");
+
+    [GeneratedRegex(@"^~(\d+)$")]
+    private static partial Regex Gap();
 
     private static Dictionary<string, IReadOnlyList<TermRule>> Sections(YamlMappingNode root, string key, IReadOnlyList<string> allowed, Context context)
     {
@@ -101,8 +157,11 @@ public static class LexiconLoader
         {
             case YamlScalarNode scalar:
                 return new TermRule(Terms(scalar, context, where), [], 1);
+            case YamlMappingNode map when map.Children.Count == 1 && map.Children.Keys.Single() is not YamlScalarNode:
+                throw Invalid(context.Path, $"{where}: a list cannot be a key; write a rule as \"any: [...]\" with \"weight: 3\"");
             case YamlMappingNode map when map.Children.Count == 1 && !IsRuleKey(map):
                 var (key, value) = map.Children.Single();
+                if (value is not YamlScalarNode) throw Invalid(context.Path, $"{where}: write a weighted term as \"term: 3\" (a list or map there is not a weight)");
                 var weight = ParseWeight(((YamlScalarNode)value).Value, context, where);
                 return new TermRule(Terms(key, context, where), [], weight);
             case YamlMappingNode map:
@@ -115,13 +174,14 @@ public static class LexiconLoader
                     foreach (var group in groups.Children) all.Add(Terms(group, context, where + ".all"));
                 }
                 if (any.Count == 0 && all.Count == 0) throw Invalid(context.Path, $"{where} has neither 'any' nor 'all'");
-                return new TermRule(any, all, ruleWeight);
+                IReadOnlyList<WeightedTerm> none = map.Children.TryGetValue(new YamlScalarNode("none"), out var noneNode) ? Terms(noneNode, context, where + ".none") : [];
+                return new TermRule(any, all, ruleWeight) { None = none };
             default:
                 throw Invalid(context.Path, $"{where} is not a term or a rule");
         }
     }
 
-    private static bool IsRuleKey(YamlMappingNode map) => map.Children.Keys.Any(k => ((YamlScalarNode)k).Value is "any" or "all" or "weight");
+    private static bool IsRuleKey(YamlMappingNode map) => map.Children.Keys.Any(k => k is YamlScalarNode { Value: "any" or "all" or "none" or "weight" });
 
     /// <summary>A list of terms, a single term, or an @group.</summary>
     private static IReadOnlyList<WeightedTerm> Terms(YamlNode node, Context context, string where) => node switch
@@ -137,7 +197,7 @@ public static class LexiconLoader
     {
         var prepared = Prepare(text, context.Mode);
         if (prepared.Trim('*').Length == 0) throw Invalid(context.Path, $"{where}: '{text}' is empty once normalised");
-        return new WeightedTerm(prepared, weight);
+        return new WeightedTerm(prepared, weight) { Pattern = Pattern(prepared, context.Mode, context.Path, where) };
     }
 
     private static double ParseWeight(string? value, Context context, string where) =>

@@ -23,6 +23,8 @@ public sealed class PreparedText
         _ => TextNormalizer.Unspaced(cleanText),
     });
 
+    public bool Contains(WeightedTerm term) => term.Pattern is { } pattern ? pattern.IsMatch(Text) : Contains(term.Text);
+
     public bool Contains(string term)
     {
         if (Mode != MatchMode.Words) return Text.Contains(term, StringComparison.Ordinal);
@@ -38,13 +40,14 @@ public sealed class PreparedText
     /// <summary>The first term of <paramref name="terms"/> found, or null.</summary>
     public WeightedTerm? FirstOf(IReadOnlyList<WeightedTerm> terms)
     {
-        foreach (var term in terms) if (Contains(term.Text)) return term;
+        foreach (var term in terms) if (Contains(term)) return term;
         return null;
     }
 
-    /// <summary>Whether a rule fires (one of its <c>any</c> terms, and one term of each <c>all</c> group), and the terms that made it fire.</summary>
+    /// <summary>Whether a rule fires (one of its <c>any</c> terms, one term of each <c>all</c> group, none of its <c>none</c> terms), and the terms that made it fire.</summary>
     public (bool Fired, IReadOnlyList<string> Terms) Evaluate(TermRule rule)
     {
+        if (rule.None.Count > 0 && FirstOf(rule.None) is not null) return (false, []);
         var found = new List<string>();
         if (rule.Any.Count > 0)
         {

@@ -55,6 +55,8 @@ public static class ZawgyiDetector
                 // (weak: Unicode spells a few words with asat before U, as in ကျွန်ုပ်).
                 case '\u103A':
                     if (IsVowelSign(next)) zawgyi += next is '\u102F' or '\u1030' ? 0.5 : 2;
+                    // ...unless the syllable began with the vowel sign E (ေက်း is Zawgyi's "thank you": E, consonant, medial YA, visarga).
+                    else if (i >= 2 && text[i - 2] == '\u1031') break;
                     else if (next is ' ' or '\u1037' or '\u1038' or '\u104A' or '\u104B' || !IsMyanmar(next)) unicode += 2;
                     break;
 

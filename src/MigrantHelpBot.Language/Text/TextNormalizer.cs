@@ -67,18 +67,38 @@ public static class TextNormalizer
         return builder.ToString();
     }
 
-    /// <summary>Khmer and Burmese are written without spaces between words: match on the text with every space removed.</summary>
+    /// <summary>
+    /// Khmer and Burmese are written without spaces between words: match on the text with every space
+    /// removed. Khmer and Myanmar digits become ASCII digits (៣០០ and ၃၀၀ are 300), and a Myanmar
+    /// zero between letters is the letter WA it is often typed for (၀ for ဝ).
+    /// </summary>
     public static string Unspaced(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var builder = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormC))
+        var normalized = text.Normalize(NormalizationForm.FormC);
+        var builder = new StringBuilder(normalized.Length);
+        for (var i = 0; i < normalized.Length; i++)
         {
+            var c = normalized[i];
             if (char.IsWhiteSpace(c) || c is '\u200B' or '\u200C' or '\u200D' or '\uFEFF') continue;
-            builder.Append(char.ToLowerInvariant(c));
+            if (c == '\u1040' && (IsMyanmarLetter(At(normalized, i - 1)) || IsMyanmarLetter(At(normalized, i + 1))))
+            {
+                builder.Append('\u101D');
+                continue;
+            }
+            builder.Append(c switch
+            {
+                >= '\u17E0' and <= '\u17E9' => (char)('0' + (c - '\u17E0')),
+                >= '\u1040' and <= '\u1049' => (char)('0' + (c - '\u1040')),
+                _ => char.ToLowerInvariant(c),
+            });
         }
         return builder.ToString();
     }
+
+    private static char At(string text, int index) => index >= 0 && index < text.Length ? text[index] : ' ';
+
+    private static bool IsMyanmarLetter(char c) => c is >= '\u1000' and <= '\u103F';
 
     /// <summary>Japanese: width-normalised (NFKC: full-width letters, half-width kana) and lower-cased, spaces removed.</summary>
     public static string Japanese(string text) => Unspaced(text.Normalize(NormalizationForm.FormKC));

@@ -39,29 +39,32 @@ public sealed class TriageClassifier(IReadOnlyDictionary<string, Lexicon> lexico
         var guess = _detector.Detect(unicode, languageHint);
         if (guess.Language is not null) signals.Add($"language:{guess.Language} ({guess.Reason})");
 
-        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        // What fired, per category and set of terms: the same words in two lexicons (English and
+        // romanised Japanese both know "zairyu card") count once, at the higher weight.
+        var fired = new Dictionary<(string Category, string Terms), double>();
         var emergencies = new List<string>();
         var greeting = false;
         var problem = false;
-        foreach (var lexicon in LexiconsFor(guess.Language))
+        foreach (var lexicon in LexiconsFor(guess.Language, unicode))
         {
             var prepared = PreparedText.For(unicode, lexicon.Mode);
             foreach (var (id, rules) in lexicon.Categories)
             {
                 foreach (var rule in rules)
                 {
-                    var (fired, terms) = prepared.Evaluate(rule);
-                    if (!fired) continue;
-                    scores[id] = scores.GetValueOrDefault(id) + rule.Weight;
-                    signals.Add($"{id}:{string.Join("+", terms)}");
+                    var (matched, terms) = prepared.Evaluate(rule);
+                    if (!matched) continue;
+                    var key = (id, string.Join("+", terms));
+                    if (!fired.TryGetValue(key, out var before)) signals.Add($"{id}:{key.Item2}");
+                    fired[key] = Math.Max(before, rule.Weight);
                 }
             }
             foreach (var (kind, rules) in lexicon.Emergency)
             {
                 foreach (var rule in rules)
                 {
-                    var (fired, terms) = prepared.Evaluate(rule);
-                    if (!fired) continue;
+                    var (danger, terms) = prepared.Evaluate(rule);
+                    if (!danger) continue;
                     if (!emergencies.Contains(kind)) emergencies.Add(kind);
                     signals.Add($"emergency:{kind}:{string.Join("+", terms)}");
                 }
@@ -74,10 +77,19 @@ public sealed class TriageClassifier(IReadOnlyDictionary<string, Lexicon> lexico
             }
         }
 
+        var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var ((id, _), weight) in fired) scores[id] = scores.GetValueOrDefault(id) + weight;
+
         var emergencyKind = EmergencyOrder.FirstOrDefault(emergencies.Contains);
         if (emergencyKind is not null && EmergencyCategory.TryGetValue(emergencyKind, out var implied))
         {
             scores[implied] = scores.GetValueOrDefault(implied) + 3;
+        }
+        else if (emergencyKind == "suicide" && !scores.Values.Any(score => score >= StatedProblem))
+        {
+            // Thoughts of suicide and no other problem clearly named: a matter of (mental) health,
+            // whatever stray word ("tired") scored a little.
+            scores["injury_illness"] = Math.Max(scores.GetValueOrDefault("injury_illness"), scores.Values.DefaultIfEmpty(0).Max()) + 1;
         }
 
         string? category;
@@ -90,7 +102,7 @@ public sealed class TriageClassifier(IReadOnlyDictionary<string, Lexicon> lexico
             var second = ranked.Count > 1 ? ranked[1].Value : 0;
             confidence = Math.Round(Math.Min(1, best / 4) * (best / (best + second)), 2);
         }
-        else if (problem || emergencyKind is not null || (!greeting && LooksLikeAStory(unicode, guess.Language)))
+        else if (problem || emergencyKind is not null || ((!greeting || IsLong(unicode, guess.Language)) && LooksLikeAStory(unicode, guess.Language)))
         {
             category = "other";
             confidence = problem ? 0.5 : 0.3;
@@ -104,15 +116,38 @@ public sealed class TriageClassifier(IReadOnlyDictionary<string, Lexicon> lexico
         return new TriageResult(guess.Language, unicode, category, emergencyKind is not null, emergencyKind, confidence, signals);
     }
 
-    /// <summary>The detected language's lexicon plus English (workers mix in English words); every lexicon if the language is unknown.</summary>
-    private IEnumerable<Lexicon> LexiconsFor(string? language)
+    /// <summary>
+    /// The detected language's lexicon, plus English (workers mix in English words), the shared ones
+    /// (romanised Japanese), and, when the text is English by a little, any other Latin-script
+    /// language with a fair share of its words in it (English-leaning Taglish); every lexicon if the
+    /// language is unknown.
+    /// </summary>
+    private IEnumerable<Lexicon> LexiconsFor(string? language, string text)
     {
         if (language is null || !lexicons.TryGetValue(language, out var primary)) return lexicons.Values;
-        return language != "en" && lexicons.TryGetValue("en", out var english) ? [primary, english] : [primary];
+        var chosen = new List<Lexicon> { primary };
+        if (language != "en" && lexicons.TryGetValue("en", out var english)) chosen.Add(english);
+        if (language == "en")
+        {
+            chosen.AddRange(lexicons.Values.Where(l => !l.Shared && l != primary && l.Mode == MatchMode.Words && LanguageDetector.WordScore(text, l) >= MixedLanguage));
+        }
+        chosen.AddRange(lexicons.Values.Where(l => l.Shared && !chosen.Contains(l)));
+        return chosen;
     }
+
+    /// <summary>A category scoring this much names a problem in its own right.</summary>
+    private const double StatedProblem = 3;
+
+    /// <summary>How much of another language's frequent words makes an "English" message mixed.</summary>
+    private const double MixedLanguage = 1.5;
 
     /// <summary>A message of several words that names no known problem is still somebody's problem.</summary>
     private static bool LooksLikeAStory(string text, string? language) => language is "km" or "my" or "ja"
-        ? TextNormalizer.Unspaced(text).Length >= 20
+        ? TextNormalizer.Unspaced(text).Length >= 40
         : text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 6;
+
+    /// <summary>Too long to be only a greeting, whatever greeting word it opens with.</summary>
+    private static bool IsLong(string text, string? language) => language is "km" or "my" or "ja"
+        ? TextNormalizer.Unspaced(text).Length >= 80
+        : text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 12;
 }
