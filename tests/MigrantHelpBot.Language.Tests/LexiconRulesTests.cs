@@ -20,6 +20,10 @@ public sealed class LexiconRulesTests : IDisposable
         return LexiconLoader.Load(path);
     }
 
+    /// <summary>A classifier over the given lexicons (code → YAML), written to files as the host reads them.</summary>
+    private TriageClassifier Classifier(params (string Code, string Yaml)[] lexicons) =>
+        new(lexicons.ToDictionary(l => l.Code, l => Write(l.Code, l.Yaml)), new MyanmarText(NullLogger<MyanmarText>.Instance));
+
     private static bool Matches(Lexicon lexicon, string text) =>
         PreparedText.For(text, lexicon.Mode).FirstOf(lexicon.Categories["violence_harassment"].Single().Any) is not null;
 
@@ -66,15 +70,45 @@ public sealed class LexiconRulesTests : IDisposable
         Assert.Contains(problem, error.Message);
     }
 
+    [Theory]
+    [InlineData("He is hitting me.", true)]
+    [InlineData("Last year he was hitting me.", false)]
+    [InlineData("Last year he hit me too. Now he is hitting me again, help", true)]
+    [InlineData("Last year he was hitting me, now it is better", false)]
+    public void A_none_word_only_counts_in_the_sentence_of_the_rules_words(string text, bool emergency)
+    {
+        var classifier = Classifier(
+            ("en", "language: en\ndetect: [he, me, is, the]\nemergency:\n  violence_now:\n    - any: [hitting me]\n      none: [last year]\n"));
+
+        Assert.Equal(emergency, classifier.Classify(text).Emergency);
+    }
+
+    [Fact]
+    public void Words_in_another_script_are_read_in_that_scripts_lexicon()
+    {
+        var classifier = Classifier(
+            ("en", "language: en\ndetect: [help, me, please, is, the, boss]\n"),
+            ("my", "language: my\nmode: unspaced\nemergency:\n  violence_now:\n    - ရိုက်နေ\n"));
+
+        var result = classifier.Classify("help me please the boss is hitting me ဘော့စ် ရိုက်နေတယ်");
+
+        Assert.Equal("en", result.Language);
+        Assert.Equal("violence_now", result.EmergencyKind);
+    }
+
+    [Fact]
+    public void A_romanised_Japanese_word_glued_to_Burmese_is_still_a_word()
+    {
+        var lexicon = Write("ja-Latn", "language: ja-Latn\nshared: true\ncategories:\n  violence_harassment:\n    - kumiai\n");
+        Assert.True(Matches(lexicon, "kumiaiက ငါ့ကို"));
+    }
+
     [Fact]
     public void The_same_words_in_two_lexicons_count_once()
     {
-        var lexicons = new Dictionary<string, Lexicon>
-        {
-            ["en"] = Write("en", "language: en\ndetect: [the, i, am, without]\ncategories:\n  documents_withheld:\n    - zairyu card: 3\n  runaway_risk:\n    - work without papers: 4\n"),
-            ["ja-Latn"] = Write("ja-Latn", "language: ja-Latn\nshared: true\ncategories:\n  documents_withheld:\n    - zairyu card: 3\n"),
-        };
-        var classifier = new TriageClassifier(lexicons, new MyanmarText(NullLogger<MyanmarText>.Instance));
+        var classifier = Classifier(
+            ("en", "language: en\ndetect: [the, i, am, without]\ncategories:\n  documents_withheld:\n    - zairyu card: 3\n  runaway_risk:\n    - work without papers: 4\n"),
+            ("ja-Latn", "language: ja-Latn\nshared: true\ncategories:\n  documents_withheld:\n    - zairyu card: 3\n"));
 
         var result = classifier.Classify("i am offered work without papers, i have no zairyu card");
 
@@ -87,11 +121,8 @@ public sealed class LexiconRulesTests : IDisposable
     [InlineData("no salary for months, i want to die", "unpaid_wages")]
     public void Thoughts_of_suicide_file_under_health_unless_a_problem_is_clearly_named(string text, string category)
     {
-        var lexicons = new Dictionary<string, Lexicon>
-        {
-            ["en"] = Write("en", "language: en\ndetect: [i, am, so, for]\ncategories:\n  excessive_hours:\n    - tired: 1\n  unpaid_wages:\n    - no salary: 3\nemergency:\n  suicide:\n    - want to die\n"),
-        };
-        var classifier = new TriageClassifier(lexicons, new MyanmarText(NullLogger<MyanmarText>.Instance));
+        var classifier = Classifier(
+            ("en", "language: en\ndetect: [i, am, so, for]\ncategories:\n  excessive_hours:\n    - tired: 1\n  unpaid_wages:\n    - no salary: 3\nemergency:\n  suicide:\n    - want to die\n"));
 
         var result = classifier.Classify(text);
 
@@ -103,12 +134,9 @@ public sealed class LexiconRulesTests : IDisposable
     [Fact]
     public void English_leaning_Taglish_is_also_read_with_the_Tagalog_words()
     {
-        var lexicons = new Dictionary<string, Lexicon>
-        {
-            ["en"] = Write("en", "language: en\ndetect: [the, my, is, not, for, months, company, i, me]\n"),
-            ["tl"] = Write("tl", "language: tl\ndetect: [ako: 1, po: 0.5, ng: 0.5]\ncategories:\n  unpaid_wages:\n    - sahod: 3\n"),
-        };
-        var classifier = new TriageClassifier(lexicons, new MyanmarText(NullLogger<MyanmarText>.Instance));
+        var classifier = Classifier(
+            ("en", "language: en\ndetect: [the, my, is, not, for, months, company, i, me]\n"),
+            ("tl", "language: tl\ndetect: [ako: 1, po: 0.5, ng: 0.5]\ncategories:\n  unpaid_wages:\n    - sahod: 3\n"));
 
         var result = classifier.Classify("the company is not giving my sahod for months, help me po ako");
 
@@ -119,11 +147,8 @@ public sealed class LexiconRulesTests : IDisposable
     [Fact]
     public void A_long_story_that_opens_with_a_greeting_is_still_a_problem()
     {
-        var lexicons = new Dictionary<string, Lexicon>
-        {
-            ["en"] = Write("en", "language: en\ndetect: [the, my, i, is, and, to]\ngreetings: [hello]\n"),
-        };
-        var classifier = new TriageClassifier(lexicons, new MyanmarText(NullLogger<MyanmarText>.Instance));
+        var classifier = Classifier(
+            ("en", "language: en\ndetect: [the, my, i, is, and, to]\ngreetings: [hello]\n"));
 
         Assert.Null(classifier.Classify("hello, how are you today").Category);
         Assert.Equal("other", classifier.Classify("hello, my landlord is asking me to leave the flat and I do not know where to go").Category);

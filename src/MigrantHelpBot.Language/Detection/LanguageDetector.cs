@@ -43,10 +43,11 @@ public sealed class LanguageDetector(IReadOnlyDictionary<string, Lexicon> lexico
 
         // Latin script without Vietnamese letters: count each language's frequent words.
         var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+        var words = PreparedText.For(text, MatchMode.Words);
         foreach (var (language, lexicon) in lexicons)
         {
-            if (lexicon.Mode != MatchMode.Words || lexicon.Detect.Count == 0 || lexicon.Shared) continue;
-            var score = WordScore(text, lexicon);
+            if (lexicon.Shared) continue;
+            var score = WordScore(words, lexicon);
             if (score > 0) scores[language] = score;
         }
         if (scores.Count == 0) return FromHint(hint) ?? LanguageGuess.Unknown;
@@ -65,13 +66,31 @@ public sealed class LanguageDetector(IReadOnlyDictionary<string, Lexicon> lexico
         return new(best.Key, confidence, $"{best.Key} words");
     }
 
-    /// <summary>How much of <paramref name="lexicon"/>'s frequent words the text has (Latin scripts).</summary>
-    public static double WordScore(string text, Lexicon lexicon)
+    /// <summary>The languages whose own script has a few letters (4 or more) in the text: km, my, ja.</summary>
+    public static IEnumerable<string> ScriptsIn(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
+        int khmer = 0, myanmar = 0, japanese = 0;
+        foreach (var c in text)
+        {
+            if (c is >= '\u1780' and <= '\u17FF' or >= '\u19E0' and <= '\u19FF') khmer++;
+            else if (c is >= '\u1000' and <= '\u109F' or >= '\uAA60' and <= '\uAA7F' or >= '\uA9E0' and <= '\uA9FF') myanmar++;
+            else if (c is >= '\u3040' and <= '\u30FF' or >= '\u4E00' and <= '\u9FFF' or >= '\uFF66' and <= '\uFF9F') japanese++;
+        }
+        if (khmer >= 4) yield return "km";
+        if (myanmar >= 4) yield return "my";
+        if (japanese >= 2) yield return "ja";
+    }
+
+    /// <summary>How much of <paramref name="lexicon"/>'s frequent words the text has (Latin scripts).</summary>
+    public static double WordScore(PreparedText words, Lexicon lexicon)
+    {
+        ArgumentNullException.ThrowIfNull(words);
         ArgumentNullException.ThrowIfNull(lexicon);
-        if (lexicon.Mode != MatchMode.Words || lexicon.Detect.Count == 0) return 0;
-        var prepared = PreparedText.For(text, MatchMode.Words);
-        return lexicon.Detect.Where(prepared.Contains).Sum(t => t.Weight);
+        if (lexicon.Mode != MatchMode.Words || words.Mode != MatchMode.Words) return 0;
+        var score = 0.0;
+        foreach (var term in lexicon.Detect) if (words.Contains(term)) score += term.Weight;
+        return score;
     }
 
     private LanguageGuess? FromHint(string? hint)

@@ -64,7 +64,7 @@ public static partial class LexiconLoader
             foreach (var (name, list) in Map(groupsNode, path, "groups")) context.Groups[name] = Terms(list, context, $"groups.{name}");
         }
 
-        return new Lexicon
+        var lexicon = new Lexicon
         {
             Language = language,
             Mode = mode,
@@ -74,7 +74,10 @@ public static partial class LexiconLoader
             Problem = Optional(root, "problem", context),
             Categories = Sections(root, "categories", CategoryIds, context),
             Emergency = Sections(root, "emergency", EmergencyKinds, context),
+            Needles = context.Needles,
         };
+        context.Needles.Build();
+        return lexicon;
     }
 
     /// <summary>A term as the matcher compares it, for a language's mode.</summary>
@@ -197,7 +200,16 @@ public static partial class LexiconLoader
     {
         var prepared = Prepare(text, context.Mode);
         if (prepared.Trim('*').Length == 0) throw Invalid(context.Path, $"{where}: '{text}' is empty once normalised");
-        return new WeightedTerm(prepared, weight) { Pattern = Pattern(prepared, context.Mode, context.Path, where) };
+        var pattern = Pattern(prepared, context.Mode, context.Path, where);
+        if (pattern is not null)
+        {
+            // The literal pieces between gaps and wildcards ("khong cho", "di vien") must all be in
+            // the text for the pattern to match: found in the one scan, they decide whether it runs.
+            var pieces = Regex.Split(prepared, @"~\d+|\*").Select(piece => piece.Trim()).Where(piece => piece.Length >= 2).Distinct(StringComparer.Ordinal);
+            return new WeightedTerm(prepared, weight) { Pattern = pattern, Needles = context.Needles, Required = [.. pieces.Select(context.Needles.Add)] };
+        }
+        var needle = PreparedText.Needle(prepared, context.Mode);
+        return new WeightedTerm(prepared, weight) { Needle = needle, Needles = context.Needles, NeedleId = context.Needles.Add(needle) };
     }
 
     private static double ParseWeight(string? value, Context context, string where) =>
@@ -221,5 +233,7 @@ public static partial class LexiconLoader
     private sealed record Context(string Path, MatchMode Mode)
     {
         public Dictionary<string, IReadOnlyList<WeightedTerm>> Groups { get; } = new(StringComparer.Ordinal);
+
+        public NeedleSet Needles { get; } = new();
     }
 }

@@ -28,6 +28,9 @@ public sealed class TriageClassifier(IReadOnlyDictionary<string, Lexicon> lexico
 
     public LanguageDetector Detector => _detector;
 
+    /// <summary>The lexicons it reads with, by language code.</summary>
+    public IReadOnlyDictionary<string, Lexicon> Lexicons => lexicons;
+
     public TriageResult Classify(string text, string? languageHint = null)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -45,29 +48,27 @@ public sealed class TriageClassifier(IReadOnlyDictionary<string, Lexicon> lexico
         var emergencies = new List<string>();
         var greeting = false;
         var problem = false;
-        foreach (var lexicon in LexiconsFor(guess.Language, unicode))
+        // The text prepared once per way of matching, shared by every lexicon that matches that way.
+        var preparedBy = new Dictionary<MatchMode, PreparedText>();
+        PreparedText Prepared(MatchMode mode) => preparedBy.TryGetValue(mode, out var p) ? p : preparedBy[mode] = PreparedText.For(unicode, mode);
+        foreach (var lexicon in LexiconsFor(guess.Language, unicode, Prepared))
         {
-            var prepared = PreparedText.For(unicode, lexicon.Mode);
-            foreach (var (id, rules) in lexicon.Categories)
+            var prepared = Prepared(lexicon.Mode);
+            var candidates = lexicon.CandidateRules(prepared);
+            for (var i = 0; i < candidates.Count; i++)
             {
-                foreach (var rule in rules)
+                var (section, isEmergency, rule) = lexicon.Rules[candidates[i]];
+                var (matched, terms) = prepared.Evaluate(rule);
+                if (!matched) continue;
+                if (isEmergency)
                 {
-                    var (matched, terms) = prepared.Evaluate(rule);
-                    if (!matched) continue;
-                    var key = (id, string.Join("+", terms));
-                    if (!fired.TryGetValue(key, out var before)) signals.Add($"{id}:{key.Item2}");
-                    fired[key] = Math.Max(before, rule.Weight);
+                    if (!emergencies.Contains(section)) emergencies.Add(section);
+                    signals.Add($"emergency:{section}:{string.Join("+", terms)}");
+                    continue;
                 }
-            }
-            foreach (var (kind, rules) in lexicon.Emergency)
-            {
-                foreach (var rule in rules)
-                {
-                    var (danger, terms) = prepared.Evaluate(rule);
-                    if (!danger) continue;
-                    if (!emergencies.Contains(kind)) emergencies.Add(kind);
-                    signals.Add($"emergency:{kind}:{string.Join("+", terms)}");
-                }
+                var key = (section, string.Join("+", terms));
+                if (!fired.TryGetValue(key, out var before)) signals.Add($"{section}:{key.Item2}");
+                fired[key] = Math.Max(before, rule.Weight);
             }
             greeting |= prepared.FirstOf(lexicon.Greetings) is not null;
             if (prepared.FirstOf(lexicon.Problem) is { } hit)
@@ -122,14 +123,19 @@ public sealed class TriageClassifier(IReadOnlyDictionary<string, Lexicon> lexico
     /// language with a fair share of its words in it (English-leaning Taglish); every lexicon if the
     /// language is unknown.
     /// </summary>
-    private IEnumerable<Lexicon> LexiconsFor(string? language, string text)
+    private IEnumerable<Lexicon> LexiconsFor(string? language, string text, Func<MatchMode, PreparedText> prepared)
     {
         if (language is null || !lexicons.TryGetValue(language, out var primary)) return lexicons.Values;
         var chosen = new List<Lexicon> { primary };
         if (language != "en" && lexicons.TryGetValue("en", out var english)) chosen.Add(english);
         if (language == "en")
         {
-            chosen.AddRange(lexicons.Values.Where(l => !l.Shared && l != primary && l.Mode == MatchMode.Words && LanguageDetector.WordScore(text, l) >= MixedLanguage));
+            chosen.AddRange(lexicons.Values.Where(l => !l.Shared && l != primary && l.Mode == MatchMode.Words && LanguageDetector.WordScore(prepared(MatchMode.Words), l) >= MixedLanguage));
+        }
+        // A few words in another script ("boss is hitting me ဘော့စ် ရိုက်နေတယ်") are read in that script's lexicon too.
+        foreach (var scripted in LanguageDetector.ScriptsIn(text))
+        {
+            if (lexicons.TryGetValue(scripted, out var lexicon) && !chosen.Contains(lexicon)) chosen.Add(lexicon);
         }
         chosen.AddRange(lexicons.Values.Where(l => l.Shared && !chosen.Contains(l)));
         return chosen;
@@ -139,7 +145,7 @@ public sealed class TriageClassifier(IReadOnlyDictionary<string, Lexicon> lexico
     private const double StatedProblem = 3;
 
     /// <summary>How much of another language's frequent words makes an "English" message mixed.</summary>
-    private const double MixedLanguage = 1.5;
+    private const double MixedLanguage = 1;
 
     /// <summary>A message of several words that names no known problem is still somebody's problem.</summary>
     private static bool LooksLikeAStory(string text, string? language) => language is "km" or "my" or "ja"
