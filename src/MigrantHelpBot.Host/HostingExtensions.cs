@@ -7,6 +7,7 @@ using MigrantHelpBot.Channels.DirectLine;
 using MigrantHelpBot.Data;
 using MigrantHelpBot.Dialogs;
 using MigrantHelpBot.Host.Health;
+using MigrantHelpBot.Host.Triage;
 using MigrantHelpBot.Host.WebChat;
 
 namespace MigrantHelpBot.Host;
@@ -40,6 +41,9 @@ internal static class HostingExtensions
 
     public static WebApplication UseMigrantHelpBot(this WebApplication app)
     {
+        // Load and check the content now (texts, flows, data, lexicons): a broken file stops the host
+        // here with its problems, instead of failing the first worker who writes.
+        app.Services.GetRequiredService<Bot.Turns.IBot>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeaders>();
@@ -51,6 +55,7 @@ internal static class HostingExtensions
         app.MapConnectorApi();
         app.MapDirectLineApi();
         app.MapWebChatApi();
+        app.MapTriageApi();
         app.MapHealthChecks("/healthz", new() { ResponseWriter = StorageHealthCheck.WriteAsync });
         return app;
     }

@@ -5,20 +5,12 @@ using System.Text.Json;
 namespace MigrantHelpBot.LoadTest;
 
 /// <summary>
-/// One worker's conversation, replaying the welcome dialog's cycle. Requests are pre-rendered:
+/// One worker's conversation, replaying <see cref="ConsultationScript"/>. Requests are pre-rendered:
 /// per turn only the activity id (a counter) and the Content-Length digits are written.
 /// </summary>
 internal sealed class ScriptedConversation
 {
-    /// <summary>greeting → choose Tagalog (3 replies) → two messages (2 replies each) → back to the language menu.</summary>
-    public static readonly string[] Cycle =
-    [
-        "hello",
-        "Tagalog",
-        "May problema ako sa sahod ko",
-        "Hindi pa ako binabayaran",
-        "language",
-    ];
+    private static readonly string[] Cycle = ConsultationScript.Cycle;
 
     private const int MaxDigits = 20;
 

@@ -31,9 +31,9 @@ public class ActivityJsonBenchmarks : IDisposable
             """{"type":"message","id":"0e070968-17-1234","channelId":"loadtest","serviceUrl":"http://127.0.0.1/","conversation":{"id":"lt-0e070968-17"},"from":{"id":"worker-0e070968-17"},"recipient":{"id":"bot"},"text":"May problema ako sa sahod ko","deliveryMode":"expectReplies"}""");
         _activity = JsonSerializer.Deserialize(_inbound, BotJsonContext.Wire.Activity)!;
 
-        // The bot's real replies: the multilingual greeting with its five buttons, and the replies to choosing Tagalog.
-        var conversation = new TestConversation(new Dialogs.Welcome.WelcomeBot(Script.LoadLocales()));
-        _greeting = Replies(await conversation.SendAsync("hello"));
+        // The bot's real replies: the multilingual greeting with a button per language, and the replies to choosing Tagalog.
+        var conversation = Script.Conversation();
+        _greeting = Replies(await conversation.JoinAsync());
         _tagalog = Replies(await conversation.SendAsync("Tagalog"));
     }
 

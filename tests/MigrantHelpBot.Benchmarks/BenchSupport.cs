@@ -3,39 +3,69 @@ using MigrantHelpBot.Bot.Schema;
 using MigrantHelpBot.Bot.Storage;
 using MigrantHelpBot.Bot.Turns;
 using MigrantHelpBot.Channels.Connector;
+using Microsoft.Extensions.Logging.Abstractions;
+using MigrantHelpBot.Dialogs.Data;
+using MigrantHelpBot.Dialogs.Engine;
+using MigrantHelpBot.Dialogs.Flows;
 using MigrantHelpBot.Dialogs.Locales;
-using MigrantHelpBot.Dialogs.Welcome;
+using MigrantHelpBot.Language.Lexicons;
+using MigrantHelpBot.Language.Myanmar;
+using MigrantHelpBot.Language.Triage;
 
 namespace MigrantHelpBot.Benchmarks;
 
-/// <summary>What the load tool sends: the welcome dialog's cycle, per conversation.</summary>
+/// <summary>What the load tool sends (<see cref="LoadTest.ConsultationScript"/>), and the bot the host runs, built from the repository's files.</summary>
 internal static class Script
 {
-    public static readonly string[] Cycle = ["hello", "Tagalog", "May problema ako sa sahod ko", "Hindi pa ako binabayaran", "language"];
+    public static string[] Cycle => LoadTest.ConsultationScript.Cycle;
 
-    /// <summary>The locale catalog the host loads (appsettings.json's languages), from the repository's locales/.</summary>
-    public static LocaleCatalog LoadLocales() => LocaleCatalog.Load(new LanguageOptions
+    /// <summary>The triage classifier over the repository's lexicons, as the host builds it.</summary>
+    public static TriageClassifier CreateClassifier() =>
+        new(LexiconLoader.LoadDirectory(Path.Combine(Find("locales", "en.yaml"), "triage")), new MyanmarText(NullLogger<MyanmarText>.Instance));
+
+    /// <summary>The dialog engine as the host builds it: locales, flows, data, classifier; its middleware and error handler.</summary>
+    public static (IBot Bot, ITurnMiddleware[] Middleware, ITurnErrorHandler ErrorHandler) CreateBot()
     {
-        Supported = ["vi", "tl", "km", "my", "en"],
-        Fallback = "en",
-        Path = FindLocales(),
-    });
+        var localesPath = Find("locales", "en.yaml");
+        var locales = LocaleCatalog.Load(new LanguageOptions
+        {
+            Supported = ["vi", "tl", "km", "my", "en"],
+            Fallback = "en",
+            Staff = ["ja"],
+            Path = localesPath,
+        });
+        var myanmar = new MyanmarText(NullLogger<MyanmarText>.Instance);
+        var flows = FlowCatalog.Load(Find("dialogs", "main.yaml"));
+        var engine = new DialogEngine(flows, locales,
+            new TriageClassifier(LexiconLoader.LoadDirectory(Path.Combine(localesPath, "triage")), myanmar),
+            Prefectures.Load(Path.Combine(localesPath, "data", "prefectures.yaml")),
+            MinimumWages.Load(Path.Combine(localesPath, "data", "minimum-wage.yaml")),
+            myanmar, TimeProvider.System, NullLogger<DialogEngine>.Instance);
+        return (engine, [new WorkerTextMiddleware(myanmar)], new PoliteErrorHandler(locales));
+    }
 
-    /// <summary>locales/ beside the binaries, or in the nearest folder above (BenchmarkDotNet runs a generated copy elsewhere).</summary>
-    private static string FindLocales()
+    /// <summary>A conversation with the engine, its own runner and store.</summary>
+    public static TestConversation Conversation(IStateStore? store = null, string conversationId = "bench")
+    {
+        var (bot, middleware, errorHandler) = CreateBot();
+        return new TestConversation(bot, store ?? new MemoryStateStore(), middleware, errorHandler, conversationId: conversationId, userId: "worker");
+    }
+
+    /// <summary><paramref name="folder"/> beside the binaries, or in the nearest folder above (BenchmarkDotNet runs a generated copy elsewhere).</summary>
+    private static string Find(string folder, string marker)
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
-            var candidate = Path.Combine(directory.FullName, "locales");
-            if (File.Exists(Path.Combine(candidate, "en.yaml"))) return candidate;
+            var candidate = Path.Combine(directory.FullName, folder);
+            if (File.Exists(Path.Combine(candidate, marker))) return candidate;
         }
-        throw new DirectoryNotFoundException($"No locales/ folder above {AppContext.BaseDirectory}.");
+        throw new DirectoryNotFoundException($"No {folder}/ folder above {AppContext.BaseDirectory}.");
     }
 }
 
 /// <summary>
 /// The host's turn path without HTTP: one <see cref="TurnRunner"/> shared by every conversation,
-/// the welcome dialog, the polite error handler and the connector's expectReplies delivery.
+/// the dialog engine with its middleware, the polite error handler and the connector's expectReplies delivery.
 /// </summary>
 internal sealed class TurnHarness
 {
@@ -43,8 +73,8 @@ internal sealed class TurnHarness
 
     public TurnHarness(IStateStore store, int conversations, string runId)
     {
-        var locales = Script.LoadLocales();
-        Runner = TestRunners.Create(store, new WelcomeBot(locales), errorHandler: new PoliteErrorHandler(locales));
+        var (bot, middleware, errorHandler) = Script.CreateBot();
+        Runner = TestRunners.Create(store, bot, middleware, errorHandler);
         RunId = runId;
         _sent = new long[conversations];
     }

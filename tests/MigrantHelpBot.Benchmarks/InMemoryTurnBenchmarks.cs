@@ -9,7 +9,7 @@ using MigrantHelpBot.Testing;
 namespace MigrantHelpBot.Benchmarks;
 
 /// <summary>
-/// (b) Turns through <c>TurnRunner</c> with the welcome dialog over the in-memory store: the
+/// (b) Turns through <c>TurnRunner</c> with the dialog engine over the in-memory store: the
 /// runtime's own cost (lock, state load from the cache, dialog, state serialisation, commit).
 /// </summary>
 [MemoryDiagnoser]
@@ -31,7 +31,7 @@ public class InMemoryTurnBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        _conversation = new TestConversation(new Dialogs.Welcome.WelcomeBot(Script.LoadLocales()), new MemoryStateStore(), conversationId: "bench", userId: "worker");
+        _conversation = Script.Conversation();
         _harness = new TurnHarness(new MemoryStateStore(), Conversations, "mem");
         // One pre-rendered request body per conversation and step; the activity id is replaced after reading.
         _inbound = [.. Enumerable.Range(0, Conversations * Script.Cycle.Length).Select(i =>

@@ -50,6 +50,7 @@ public sealed class BotHost : IAsyncLifetime
         {
             ["DirectLine:Secret"] = DirectLineSecret,
             ["Languages:Path"] = TestPaths.Locales,
+            ["Dialogs:Path"] = TestPaths.Dialogs,
             ["Logging:LogLevel:Default"] = "Warning",
         };
 

@@ -8,7 +8,7 @@ namespace MigrantHelpBot.Browser.Tests;
 public sealed class ChatPageTests(BotHost host)
 {
     [Fact]
-    public async Task Chat_page_greets_switches_to_Tagalog_and_answers_in_Tagalog()
+    public async Task Chat_page_greets_switches_to_Tagalog_and_the_consultation_goes_on_in_Tagalog()
     {
         await using var session = await host.OpenAsync();
         var locales = host.Locales;
@@ -19,31 +19,36 @@ public sealed class ChatPageTests(BotHost host)
 
             foreach (var language in locales.Languages)
             {
-                await Expect(BotMessage(page, locales.Text(language, "welcome.choose"))).ToBeVisibleAsync();
+                await Expect(BotMessage(page, locales.Text(language, "first_contact.choose_language"))).ToBeVisibleAsync();
                 await Expect(Suggestion(page, locales.Text(language, "language.name"))).ToBeVisibleAsync();
             }
 
             await Suggestion(page, locales.Text("tl", "language.name")).ClickAsync();
-            await Expect(BotMessage(page, locales.Text("tl", "welcome.chosen"))).ToBeVisibleAsync();
-            await Expect(BotMessage(page, locales.Text("tl", "welcome.ask"))).ToBeVisibleAsync();
+            await Expect(BotMessage(page, locales.Text("tl", "first_contact.notice_who"))).ToBeVisibleAsync();
+            await Expect(BotMessage(page, locales.Text("tl", "first_contact.consent_ask"))).ToBeVisibleAsync();
             // The page follows the language of the bot's replies.
             await Expect(page.Locator("#message")).ToHaveAttributeAsync("placeholder", locales.Text("tl", "webchat.placeholder"));
             await Expect(page.Locator("html")).ToHaveAttributeAsync("lang", "tl");
 
-            await Expect(Suggestion(page, locales.Text("tl", "welcome.change_language"))).ToBeVisibleAsync();
+            await Suggestion(page, locales.Text("tl", "common.yes")).ClickAsync();
+            await Expect(BotMessage(page, locales.Text("tl", "triage.ask_story"))).ToBeVisibleAsync();
+            await Expect(Suggestion(page, locales.Text("tl", "category.unpaid_wages"))).ToBeVisibleAsync();
 
-            // A typed message: its answer comes with the emergency numbers, once more.
-            var emergency = BotMessages(page, locales.Text("tl", "safety.emergency"));
-            var emergencyBefore = await emergency.CountAsync();
+            // A typed story: the bot proposes what it is about, in Tagalog, with yes and no.
             const string message = "Hindi po ako binayaran ng tatlong buwan";
             await page.Locator("#message").FillAsync(message);
             await page.Locator("#message").PressAsync("Enter");
             await Expect(UserMessage(page, message)).ToBeVisibleAsync();
-            await Expect(BotMessages(page, locales.Text("tl", "welcome.received"))).ToHaveCountAsync(1);
-            await Expect(emergency).ToHaveCountAsync(emergencyBefore + 1);
+            await Expect(BotMessage(page, locales.Text("tl", "triage.confirm", new Dictionary<string, string> { ["proposed_category"] = "unpaid_wages" }))).ToBeVisibleAsync();
+            await Expect(Suggestion(page, locales.Text("tl", "common.no"))).ToBeVisibleAsync();
             await Expect(page.Locator("#message")).ToHaveValueAsync(string.Empty);
             // Sent, and confirmed by the server's echo.
             await Expect(page.Locator("#transcript li.pending")).ToHaveCountAsync(0);
+
+            // "tulong" (help) at any point: what they can do and the emergency numbers.
+            await page.Locator("#message").FillAsync(locales.Words("tl", "input.commands.help")[0]);
+            await page.Locator("#message").PressAsync("Enter");
+            await Expect(BotMessage(page, locales.Text("tl", "safety.emergency"))).ToBeVisibleAsync();
         });
     }
 
@@ -58,17 +63,17 @@ public sealed class ChatPageTests(BotHost host)
         {
             await page.GotoAsync(host.Address + "/");
             await Suggestion(page, locales.Text("en", "language.name")).ClickAsync();
-            await Expect(BotMessage(page, locales.Text("en", "welcome.chosen"))).ToBeVisibleAsync();
+            await Expect(BotMessage(page, locales.Text("en", "first_contact.consent_ask"))).ToBeVisibleAsync();
 
             await page.Locator("#message").FillAsync(markup);
             await page.Locator("#message").PressAsync("Enter");
-            await Expect(BotMessage(page, locales.Text("en", "welcome.received"))).ToBeVisibleAsync();
+            await Expect(BotMessage(page, locales.Text("en", "retry.yesno"))).ToBeVisibleAsync();
             await Expect(page.Locator("#transcript li.pending")).ToHaveCountAsync(0);
             await AssertShownAsTextAsync(page);
 
             // Again as the server sends it back: a reload reads the whole conversation from Direct Line.
             await page.ReloadAsync();
-            await Expect(BotMessage(page, locales.Text("en", "welcome.received"))).ToBeVisibleAsync();
+            await Expect(BotMessage(page, locales.Text("en", "retry.yesno"))).ToBeVisibleAsync();
             await AssertShownAsTextAsync(page);
         });
 

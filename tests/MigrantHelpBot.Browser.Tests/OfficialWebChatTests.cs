@@ -20,7 +20,7 @@ public sealed class OfficialWebChatTests(BotHost host)
     private const string Origin = "http://webchat.localhost";
 
     [Fact]
-    public async Task Official_Web_Chat_greets_in_every_language_switches_to_Vietnamese_and_answers_a_message()
+    public async Task Official_Web_Chat_greets_in_every_language_switches_to_Vietnamese_and_reads_a_story()
     {
         var bundle = Requires.File(TestPaths.WebChatBundle, TestPaths.HowToGetWebChat);
         var token = await GenerateTokenAsync();
@@ -37,27 +37,25 @@ public sealed class OfficialWebChatTests(BotHost host)
             // The greeting: one line per offered language, and a button per language.
             foreach (var language in locales.Languages)
             {
-                await Expect(BotBubble(page, locales.Text(language, "welcome.choose"))).ToBeVisibleAsync();
+                await Expect(BotBubble(page, locales.Text(language, "first_contact.choose_language"))).ToBeVisibleAsync();
                 await Expect(SuggestedAction(page, locales.Text(language, "language.name"))).ToBeVisibleAsync();
             }
 
             // Choosing Vietnamese: the button's imBack is sent as the user's message; the answer is in Vietnamese.
             await SuggestedAction(page, locales.Text("vi", "language.name")).ClickAsync();
-            await Expect(BotBubble(page, locales.Text("vi", "welcome.chosen"))).ToBeVisibleAsync();
-            await Expect(BotBubble(page, locales.Text("vi", "welcome.ask"))).ToBeVisibleAsync();
+            await Expect(BotBubble(page, locales.Text("vi", "first_contact.notice_who"))).ToBeVisibleAsync();
+            await Expect(BotBubble(page, locales.Text("vi", "first_contact.consent_ask"))).ToBeVisibleAsync();
+            await SuggestedAction(page, locales.Text("vi", "common.yes")).ClickAsync();
+            await Expect(BotBubble(page, locales.Text("vi", "triage.ask_story"))).ToBeVisibleAsync();
 
-            await Expect(SuggestedAction(page, locales.Text("vi", "welcome.change_language"))).ToBeVisibleAsync();
-
-            // A message typed into Web Chat's send box: its answer comes with the emergency numbers, once more.
-            var emergency = BotBubbles(page, locales.Text("vi", "safety.emergency"));
-            var emergencyBefore = await emergency.CountAsync();
+            // A message typed into Web Chat's send box: the bot proposes what it is about, in Vietnamese.
             const string message = "Tôi chưa được trả lương ba tháng";
             var sendBox = page.Locator("[data-id=\"webchat-sendbox-input\"]");
             await sendBox.FillAsync(message);
             await sendBox.PressAsync("Enter");
             await Expect(UserBubble(page, message)).ToBeVisibleAsync();
-            await Expect(BotBubbles(page, locales.Text("vi", "welcome.received"))).ToHaveCountAsync(1);
-            await Expect(emergency).ToHaveCountAsync(emergencyBefore + 1);
+            await Expect(BotBubble(page, locales.Text("vi", "triage.confirm", new Dictionary<string, string> { ["proposed_category"] = "unpaid_wages" }))).ToBeVisibleAsync();
+            await Expect(SuggestedAction(page, locales.Text("vi", "common.no"))).ToBeVisibleAsync();
             await Expect(sendBox).ToHaveValueAsync(string.Empty);
         });
     }

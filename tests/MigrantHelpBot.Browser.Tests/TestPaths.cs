@@ -11,6 +11,9 @@ internal static class TestPaths
     /// <summary>The repository's locales/ folder, which the host under test reads.</summary>
     public static string Locales => RepositoryPaths.Locales;
 
+    /// <summary>The repository's dialogs/ folder (the flows the host under test runs).</summary>
+    public static string Dialogs => RepositoryPaths.Dialogs;
+
     /// <summary>Microsoft's Web Chat bundle (UMD, defines window.WebChat), as npm installs it from package.json.</summary>
     public static string WebChatBundle => Path.Combine(ProjectDirectory, "node_modules", "botframework-webchat", "dist", "webchat.js");
 

@@ -22,6 +22,7 @@ public sealed class BotApplication(TestDatabase database, IDictionary<string, st
         var values = new Dictionary<string, string?>(Database.Settings)
         {
             ["Languages:Path"] = RepositoryPaths.Locales,
+            ["Dialogs:Path"] = RepositoryPaths.Dialogs,
             ["DirectLine:Secret"] = DirectLineSecret,
             ["Outbox:PollInterval"] = "00:00:00.100",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -1,7 +1,7 @@
 using MigrantHelpBot.Bot.Turns;
 using MigrantHelpBot.Dialogs.Locales;
 
-namespace MigrantHelpBot.Dialogs.Welcome;
+namespace MigrantHelpBot.Dialogs.Engine;
 
 /// <summary>When a turn fails, say so kindly in the worker's language (or in every language if we do not know it yet), with the emergency numbers.</summary>
 public sealed class PoliteErrorHandler(LocaleCatalog locales) : ITurnErrorHandler

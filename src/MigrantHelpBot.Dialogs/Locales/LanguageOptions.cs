@@ -11,6 +11,9 @@ public sealed class LanguageOptions
     /// <summary>Used when nothing tells us the worker's language and a single language must be picked.</summary>
     public string Fallback { get; set; } = "en";
 
+    /// <summary>Languages loaded but not offered to workers (Japanese, for staff); set in appsettings.json.</summary>
+    public List<string> Staff { get; set; } = [];
+
     /// <summary>The locales folder; defaults to <c>locales</c> beside the application.</summary>
     public string? Path { get; set; }
 

@@ -25,6 +25,11 @@ public sealed partial class LocaleCatalog
     /// <summary>The offered languages, in order.</summary>
     public IReadOnlyList<string> Languages { get; }
 
+    /// <summary>Every loaded language: the offered ones, the fallback and the staff language.</summary>
+    public IEnumerable<string> AllLanguages => _texts.Keys;
+
+    public bool Has(string language, string key) => _texts.TryGetValue(language, out var texts) && texts.ContainsKey(key);
+
     public string Fallback { get; }
 
     public IReadOnlyDictionary<string, Fact> Facts => _facts;
@@ -35,12 +40,10 @@ public sealed partial class LocaleCatalog
         ArgumentNullException.ThrowIfNull(options);
         var directory = options.ResolvedPath;
         if (options.Supported.Count == 0) throw new InvalidDataException("Languages:Supported lists no language.");
-        var languages = options.Supported.Contains(options.Fallback, StringComparer.Ordinal)
-            ? options.Supported
-            : [.. options.Supported, options.Fallback];
+        var languages = options.Supported.Append(options.Fallback).Concat(options.Staff).Distinct(StringComparer.Ordinal).ToList();
 
         var texts = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
-        foreach (var language in languages.Distinct(StringComparer.Ordinal))
+        foreach (var language in languages)
         {
             var file = Path.Combine(directory, language + ".yaml");
             if (!File.Exists(file)) throw new InvalidDataException($"There is no locale file for '{language}' ({file}).");
@@ -67,7 +70,7 @@ public sealed partial class LocaleCatalog
                 foreach (Match match in Placeholder().Matches(text))
                 {
                     var name = match.Groups[1].Value;
-                    if (name.StartsWith("fact.", StringComparison.Ordinal) && !_facts.ContainsKey(name["fact.".Length..]))
+                    if (name.StartsWith("fact.", StringComparison.Ordinal) && !_facts.ContainsKey(FactId(name)))
                     {
                         problems.Add($"{language}.yaml: '{key}' names {{{name}}}, which no fact file defines.");
                     }
@@ -77,7 +80,7 @@ public sealed partial class LocaleCatalog
         foreach (var key in allKeys)
         {
             var shapes = _texts.Where(t => t.Value.ContainsKey(key))
-                .Select(t => (t.Key, Names: string.Join(",", Placeholder().Matches(t.Value[key]).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal))))
+                .Select(t => (t.Key, Names: string.Join(",", Placeholder().Matches(t.Value[key]).Select(m => m.Value).Order(StringComparer.Ordinal))))
                 .ToList();
             if (shapes.Select(s => s.Names).Distinct(StringComparer.Ordinal).Count() > 1)
             {
@@ -90,8 +93,17 @@ public sealed partial class LocaleCatalog
     public bool Supports(string? language) => language is not null && _texts.ContainsKey(language) && Languages.Contains(language, StringComparer.Ordinal);
 
     /// <summary>The text for <paramref name="key"/> in <paramref name="language"/> (or the fallback language), placeholders filled.</summary>
-    public string Text(string? language, string key, IReadOnlyDictionary<string, string>? values = null)
+    public string Text(string? language, string key, IReadOnlyDictionary<string, string>? values = null) =>
+        Text(language, key, name => values is not null && values.TryGetValue(name, out var value) ? value : null);
+
+    /// <summary>
+    /// The text with its placeholders filled: <c>{fact.id}</c> (and <c>{fact.id.source}</c>,
+    /// <c>{fact.id.checked}</c>) from the fact files, <c>{name}</c> from <paramref name="resolve"/>,
+    /// and <c>{name:prefix}</c> as the text of key <c>prefix.{value of name}</c> (a stored choice shown by its label).
+    /// </summary>
+    public string Text(string? language, string key, Func<string, string?> resolve)
     {
+        ArgumentNullException.ThrowIfNull(resolve);
         var texts = language is not null && _texts.TryGetValue(language, out var found) ? found : _texts[Fallback];
         if (!texts.TryGetValue(key, out var text) && !_texts[Fallback].TryGetValue(key, out text))
         {
@@ -100,9 +112,48 @@ public sealed partial class LocaleCatalog
         return Placeholder().Replace(text, match =>
         {
             var name = match.Groups[1].Value;
-            if (name.StartsWith("fact.", StringComparison.Ordinal) && _facts.TryGetValue(name["fact.".Length..], out var fact)) return fact.Value;
-            return values is not null && values.TryGetValue(name, out var value) ? value : match.Value;
+            var prefix = match.Groups[2].Success ? match.Groups[2].Value : null;
+            if (name.StartsWith("fact.", StringComparison.Ordinal) && _facts.TryGetValue(FactId(name), out var fact))
+            {
+                return name.EndsWith(".source", StringComparison.Ordinal) ? fact.Source
+                    : name.EndsWith(".checked", StringComparison.Ordinal) ? fact.LastVerified.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)
+                    : GroupDigits(texts, fact.Value);
+            }
+            var value = resolve(name);
+            if (value is null) return match.Value;
+            return prefix is not null && Has(language ?? Fallback, $"{prefix}.{value}") ? Text(language, $"{prefix}.{value}", resolve) : GroupDigits(texts, value);
         });
+    }
+
+    /// <summary>
+    /// A whole number of four digits or more written the reader's way: 1,085 in English, 1.085 in
+    /// Vietnamese (where 1,085 would read as one point zero eight five). Anything else is left as it is.
+    /// </summary>
+    private static string GroupDigits(Dictionary<string, string> texts, string value)
+    {
+        if (value.Length < 4 || !value.All(char.IsAsciiDigit) || value[0] == '0') return value;
+        var separator = texts.TryGetValue("language.digit_group", out var s) ? s : ",";
+        var grouped = new StringBuilder(value.Length + (value.Length / 3));
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (i > 0 && (value.Length - i) % 3 == 0) grouped.Append(separator);
+            grouped.Append(value[i]);
+        }
+        return grouped.ToString();
+    }
+
+    /// <summary>The alternatives of a word-list key (<c>"có|co|vâng"</c>), normalised for comparing with what a worker typed.</summary>
+    public IReadOnlyList<string> Words(string language, string key) =>
+        Has(language, key) ? [.. _texts[language][key].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Normalize)] : [];
+
+    private static string FactId(string placeholder)
+    {
+        var id = placeholder["fact.".Length..];
+        foreach (var attribute in new[] { ".source", ".checked" })
+        {
+            if (id.EndsWith(attribute, StringComparison.Ordinal)) return id[..^attribute.Length];
+        }
+        return id;
     }
 
     /// <summary>One line per offered language, <paramref name="first"/> first: for when we do not yet know which one the worker reads.</summary>
@@ -127,8 +178,12 @@ public sealed partial class LocaleCatalog
         return Supports(primary) ? primary : null;
     }
 
-    [GeneratedRegex(@"\{([a-z0-9_.]+)\}", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\{([a-z0-9_.]+)(?::([a-z0-9_.]+))?\}", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
 
-    internal static string Normalize(string text) => text.Trim().Normalize(NormalizationForm.FormC).ToLower(CultureInfo.InvariantCulture);
+    /// <summary>How typed answers and words are compared: NFC, lower case, no invisible spaces (Khmer keyboards add them), trimmed.</summary>
+    public static string Normalize(string text) =>
+        text.Normalize(NormalizationForm.FormC).Replace("\u200B", string.Empty, StringComparison.Ordinal).Replace("\u200C", string.Empty, StringComparison.Ordinal)
+            .Replace("\u200D", string.Empty, StringComparison.Ordinal).Replace("\uFEFF", string.Empty, StringComparison.Ordinal)
+            .Trim().ToLower(CultureInfo.InvariantCulture);
 }

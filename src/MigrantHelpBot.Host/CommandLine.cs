@@ -1,0 +1,48 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Unicode;
+using MigrantHelpBot.Dialogs.Flows;
+using MigrantHelpBot.Language.Triage;
+
+namespace MigrantHelpBot.Host;
+
+/// <summary>
+/// Commands the host runs instead of serving: <c>triage "text"</c> prints the classifier's JSON;
+/// <c>validate</c> checks every flow, locale file and triage lexicon. Both load what the host loads, from the same configuration.
+/// </summary>
+internal static class CommandLine
+{
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "triage" or "validate";
+
+    public static int Run(WebApplication app, string[] args)
+    {
+        try
+        {
+            switch (args[0])
+            {
+                case "triage":
+                    if (args.Length < 2 || string.IsNullOrWhiteSpace(args[1]))
+                    {
+                        Console.Error.WriteLine("usage: triage \"text to classify\" [locale]");
+                        return 2;
+                    }
+                    var result = app.Services.GetRequiredService<TriageClassifier>().Classify(args[1], args.Length > 2 ? args[2] : null);
+                    var options = new JsonSerializerOptions(TriageJsonContext.Default.Options) { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All), WriteIndented = true };
+                    Console.WriteLine(JsonSerializer.Serialize(result, options.GetTypeInfo(typeof(TriageResult))));
+                    return 0;
+                default:
+                    // Resolving the flow catalog loads and validates every flow against every locale;
+                    // resolving the classifier loads every triage lexicon.
+                    var flows = app.Services.GetRequiredService<FlowCatalog>();
+                    var lexicons = app.Services.GetRequiredService<TriageClassifier>().Lexicons.Count;
+                    Console.WriteLine($"OK: {flows.Flows.Count} flows, every text key in every locale, every step reachable, every path ends; {lexicons} triage lexicons.");
+                    return 0;
+            }
+        }
+        catch (InvalidDataException problem)
+        {
+            Console.Error.WriteLine(problem.Message);
+            return 1;
+        }
+    }
+}
