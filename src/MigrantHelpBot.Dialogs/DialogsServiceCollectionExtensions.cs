@@ -5,11 +5,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MigrantHelpBot.Bot;
 using MigrantHelpBot.Bot.Turns;
-using MigrantHelpBot.Dialogs.Data;
 using MigrantHelpBot.Dialogs.Engine;
 using MigrantHelpBot.Dialogs.Flows;
 using MigrantHelpBot.Dialogs.Locales;
-using MigrantHelpBot.Language.Lexicons;
 using MigrantHelpBot.Language.Myanmar;
 using MigrantHelpBot.Language.Triage;
 
@@ -28,12 +26,10 @@ public static class DialogsServiceCollectionExtensions
         services.AddOptions<LanguageOptions>().Bind(configuration.GetSection(LanguageOptions.Section));
         services.AddOptions<DialogOptions>().Bind(configuration.GetSection(DialogOptions.Section));
         services.AddSingleton(sp => LocaleCatalog.Load(sp.GetRequiredService<IOptions<LanguageOptions>>().Value));
-        services.AddSingleton(sp => Prefectures.Load(DataFile(sp, "prefectures.yaml")));
-        services.AddSingleton(sp => MinimumWages.Load(DataFile(sp, "minimum-wage.yaml")));
+        services.AddSingleton(sp => ContentFiles.Prefectures(LocalesPath(sp)));
+        services.AddSingleton(sp => ContentFiles.MinimumWages(LocalesPath(sp)));
         services.AddSingleton<MyanmarText>();
-        services.AddSingleton(sp => new TriageClassifier(
-            LexiconLoader.LoadDirectory(Path.Combine(sp.GetRequiredService<IOptions<LanguageOptions>>().Value.ResolvedPath, "triage")),
-            sp.GetRequiredService<MyanmarText>()));
+        services.AddSingleton(sp => ContentFiles.Classifier(LocalesPath(sp), sp.GetRequiredService<MyanmarText>()));
         services.AddSingleton(sp =>
         {
             var flows = FlowCatalog.Load(sp.GetRequiredService<IOptions<DialogOptions>>().Value.ResolvedPath);
@@ -46,6 +42,5 @@ public static class DialogsServiceCollectionExtensions
         return services;
     }
 
-    private static string DataFile(IServiceProvider services, string name) =>
-        Path.Combine(services.GetRequiredService<IOptions<LanguageOptions>>().Value.ResolvedPath, "data", name);
+    private static string LocalesPath(IServiceProvider services) => services.GetRequiredService<IOptions<LanguageOptions>>().Value.ResolvedPath;
 }

@@ -4,11 +4,10 @@ using MigrantHelpBot.Bot.Storage;
 using MigrantHelpBot.Bot.Turns;
 using MigrantHelpBot.Channels.Connector;
 using Microsoft.Extensions.Logging.Abstractions;
-using MigrantHelpBot.Dialogs.Data;
+using MigrantHelpBot.Dialogs;
 using MigrantHelpBot.Dialogs.Engine;
 using MigrantHelpBot.Dialogs.Flows;
 using MigrantHelpBot.Dialogs.Locales;
-using MigrantHelpBot.Language.Lexicons;
 using MigrantHelpBot.Language.Myanmar;
 using MigrantHelpBot.Language.Triage;
 
@@ -20,8 +19,7 @@ internal static class Script
     public static string[] Cycle => LoadTest.ConsultationScript.Cycle;
 
     /// <summary>The triage classifier over the repository's lexicons, as the host builds it.</summary>
-    public static TriageClassifier CreateClassifier() =>
-        new(LexiconLoader.LoadDirectory(Path.Combine(Find("locales", "en.yaml"), "triage")), new MyanmarText(NullLogger<MyanmarText>.Instance));
+    public static TriageClassifier CreateClassifier() => ContentFiles.Classifier(Find("locales", "en.yaml"), new MyanmarText(NullLogger<MyanmarText>.Instance));
 
     /// <summary>The dialog engine as the host builds it: locales, flows, data, classifier; its middleware and error handler.</summary>
     public static (IBot Bot, ITurnMiddleware[] Middleware, ITurnErrorHandler ErrorHandler) CreateBot()
@@ -36,11 +34,8 @@ internal static class Script
         });
         var myanmar = new MyanmarText(NullLogger<MyanmarText>.Instance);
         var flows = FlowCatalog.Load(Find("dialogs", "main.yaml"));
-        var engine = new DialogEngine(flows, locales,
-            new TriageClassifier(LexiconLoader.LoadDirectory(Path.Combine(localesPath, "triage")), myanmar),
-            Prefectures.Load(Path.Combine(localesPath, "data", "prefectures.yaml")),
-            MinimumWages.Load(Path.Combine(localesPath, "data", "minimum-wage.yaml")),
-            myanmar, TimeProvider.System, NullLogger<DialogEngine>.Instance);
+        var engine = new DialogEngine(flows, locales, ContentFiles.Classifier(localesPath, myanmar), ContentFiles.Prefectures(localesPath),
+            ContentFiles.MinimumWages(localesPath), myanmar, TimeProvider.System, NullLogger<DialogEngine>.Instance);
         return (engine, [new WorkerTextMiddleware(myanmar)], new PoliteErrorHandler(locales));
     }
 

@@ -4,7 +4,6 @@ using MigrantHelpBot.Dialogs.Data;
 using MigrantHelpBot.Dialogs.Engine;
 using MigrantHelpBot.Dialogs.Flows;
 using MigrantHelpBot.Dialogs.Locales;
-using MigrantHelpBot.Language.Lexicons;
 using MigrantHelpBot.Language.Myanmar;
 using MigrantHelpBot.Language.Triage;
 using MigrantHelpBot.Testing;
@@ -23,11 +22,11 @@ internal static class Catalog
 
     public static MyanmarText Myanmar { get; } = new(NullLogger<MyanmarText>.Instance);
 
-    public static TriageClassifier Classifier { get; } = new(LexiconLoader.LoadDirectory(Path.Combine(RepositoryPaths.Locales, "triage")), Myanmar);
+    public static TriageClassifier Classifier { get; } = ContentFiles.Classifier(RepositoryPaths.Locales, Myanmar);
 
-    public static Prefectures Prefectures { get; } = Prefectures.Load(Path.Combine(RepositoryPaths.Locales, "data", "prefectures.yaml"));
+    public static Prefectures Prefectures { get; } = ContentFiles.Prefectures(RepositoryPaths.Locales);
 
-    public static MinimumWages Wages { get; } = MinimumWages.Load(Path.Combine(RepositoryPaths.Locales, "data", "minimum-wage.yaml"));
+    public static MinimumWages Wages { get; } = ContentFiles.MinimumWages(RepositoryPaths.Locales);
 
     public static FlowCatalog Flows { get; } = FlowCatalog.Load(RepositoryPaths.Dialogs);
 
