@@ -151,6 +151,7 @@ public sealed class LexiconRulesTests : IDisposable
             ("en", "language: en\ndetect: [the, my, i, is, and, to]\ngreetings: [hello]\n"));
 
         Assert.Null(classifier.Classify("hello, how are you today").Category);
-        Assert.Equal("other", classifier.Classify("hello, my landlord is asking me to leave the flat and I do not know where to go").Category);
+        Assert.Null(classifier.Classify("hello to all of you, thank you for the help last week, I wish you a good weekend").Category);
+        Assert.Equal("other", classifier.Classify("hello, my landlord is asking me to leave the flat by friday and I do not know where I can go with my two children").Category);
     }
 }

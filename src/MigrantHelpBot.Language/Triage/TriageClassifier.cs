@@ -154,6 +154,6 @@ public sealed class TriageClassifier(IReadOnlyDictionary<string, Lexicon> lexico
 
     /// <summary>Too long to be only a greeting, whatever greeting word it opens with.</summary>
     private static bool IsLong(string text, string? language) => language is "km" or "my" or "ja"
-        ? TextNormalizer.Unspaced(text).Length >= 80
-        : text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 12;
+        ? TextNormalizer.Unspaced(text).Length >= 120
+        : text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length >= 20;
 }
