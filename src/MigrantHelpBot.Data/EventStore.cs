@@ -30,11 +30,42 @@ public sealed class EventStore(Database database)
         return await ReadAllAsync(command, cancellationToken);
     }
 
+    /// <summary>Every event of <paramref name="kind"/>, handled or not, oldest first.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadKindAsync(string kind, int max, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "SELECT id, kind, conversation_key, payload, created_at FROM domain_events WHERE kind = @kind ORDER BY id LIMIT @max")
+            .With("kind", kind).With("max", max);
+        return await ReadAllAsync(command, cancellationToken);
+    }
+
     public async Task MarkHandledAsync(long id, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command("UPDATE domain_events SET handled_at = @now WHERE id = @id").With("now", Sql.Now()).With("id", id);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Marks <paramref name="id"/> handled and records what came of it as a new event, together (one transaction).</summary>
+    public async Task ResolveAsync(long id, string kind, string conversationKey, string payload, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var now = Sql.Now();
+        await using (var mark = connection.Command("UPDATE domain_events SET handled_at = @now WHERE id = @id AND handled_at IS NULL", transaction).With("now", now).With("id", id))
+        {
+            // Someone else (another replica) resolved it first: nothing to add.
+            if (await mark.ExecuteNonQueryAsync(cancellationToken) != 1) return;
+        }
+        await using (var insert = connection.Command(
+            "INSERT INTO domain_events (kind, conversation_key, payload, created_at, handled_at) VALUES (@kind, @key, @payload, @now, NULL)", transaction)
+            .With("kind", kind).With("key", conversationKey).With("payload", payload).With("now", now))
+        {
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task<IReadOnlyList<StoredEvent>> ReadAllAsync(System.Data.Common.DbCommand command, CancellationToken cancellationToken)

@@ -121,5 +121,80 @@ internal static class Migrations
             CREATE INDEX ix_domain_events_kind ON domain_events (kind, handled_at, id);
             CREATE INDEX ix_domain_events_conversation ON domain_events (conversation_key);
             """),
+        new(3, "directory: organisations, audit, coverage gaps; API keys",
+            Sqlite: """
+            CREATE TABLE organizations (
+                id TEXT NOT NULL PRIMARY KEY,
+                data TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE directory_audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                organization_id TEXT NOT NULL,
+                before TEXT,
+                after TEXT
+            );
+            CREATE INDEX ix_directory_audit_org ON directory_audit (organization_id, id);
+            CREATE TABLE directory_gaps (
+                language TEXT NOT NULL,
+                prefecture TEXT NOT NULL,
+                category TEXT NOT NULL,
+                requests INTEGER NOT NULL,
+                emergencies INTEGER NOT NULL,
+                first_seen INTEGER NOT NULL,
+                last_seen INTEGER NOT NULL,
+                PRIMARY KEY (language, prefecture, category)
+            ) WITHOUT ROWID;
+            CREATE TABLE api_keys (
+                id TEXT NOT NULL PRIMARY KEY,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                organization_id TEXT,
+                secret_hash BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                revoked_at INTEGER
+            ) WITHOUT ROWID;
+            """,
+            Postgres: """
+            CREATE TABLE organizations (
+                id TEXT NOT NULL PRIMARY KEY,
+                data TEXT NOT NULL,
+                version BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE TABLE directory_audit (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                organization_id TEXT NOT NULL,
+                before TEXT,
+                after TEXT
+            );
+            CREATE INDEX ix_directory_audit_org ON directory_audit (organization_id, id);
+            CREATE TABLE directory_gaps (
+                language TEXT NOT NULL,
+                prefecture TEXT NOT NULL,
+                category TEXT NOT NULL,
+                requests BIGINT NOT NULL,
+                emergencies BIGINT NOT NULL,
+                first_seen BIGINT NOT NULL,
+                last_seen BIGINT NOT NULL,
+                PRIMARY KEY (language, prefecture, category)
+            );
+            CREATE TABLE api_keys (
+                id TEXT NOT NULL PRIMARY KEY,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                organization_id TEXT,
+                secret_hash BYTEA NOT NULL,
+                created_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            );
+            """),
     ];
 }

@@ -17,4 +17,21 @@ public sealed class SettingsStore(Database database)
         await using var read = connection.Command("SELECT value FROM settings WHERE key = @key").With("key", key);
         return (string)(await read.ExecuteScalarAsync(cancellationToken))!;
     }
+
+    public async Task<string?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var read = connection.Command("SELECT value FROM settings WHERE key = @key").With("key", key);
+        return await read.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task SetAsync(string key, string value, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var upsert = connection.Command("INSERT INTO settings (key, value) VALUES (@key, @value) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .With("key", key).With("value", value);
+        await upsert.ExecuteNonQueryAsync(cancellationToken);
+    }
 }

@@ -1,21 +1,26 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
+using Microsoft.Extensions.Options;
 using MigrantHelpBot.Dialogs.Flows;
+using MigrantHelpBot.Directory;
+using MigrantHelpBot.Directory.Matching;
+using MigrantHelpBot.Directory.Organizations;
 using MigrantHelpBot.Language.Triage;
 
 namespace MigrantHelpBot.Host;
 
 /// <summary>
 /// Commands the host runs instead of serving: <c>triage "text"</c> prints the classifier's JSON;
-/// <c>validate</c> checks every flow, locale file and triage lexicon. Both load what the host loads, from the same configuration.
+/// <c>validate</c> checks every flow, locale file, triage lexicon and the seed directory; <c>directory …</c> and <c>apikey …</c> are the directory's (DirectoryCommands). Both load what the host loads, from the same configuration.
 /// </summary>
 internal static class CommandLine
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "triage" or "validate";
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "triage" or "validate" || DirectoryCommands.IsCommand(args);
 
     public static int Run(WebApplication app, string[] args)
     {
+        if (DirectoryCommands.IsCommand(args)) return DirectoryCommands.RunAsync(app.Services, args, Console.Out, Console.Error).GetAwaiter().GetResult();
         try
         {
             switch (args[0])
@@ -35,7 +40,10 @@ internal static class CommandLine
                     // resolving the classifier loads every triage lexicon.
                     var flows = app.Services.GetRequiredService<FlowCatalog>();
                     var lexicons = app.Services.GetRequiredService<TriageClassifier>().Lexicons.Count;
-                    Console.WriteLine($"OK: {flows.Flows.Count} flows, every text key in every locale, every step reachable, every path ends; {lexicons} triage lexicons.");
+                    app.Services.GetRequiredService<RoutingTexts>();
+                    var seed = app.Services.GetRequiredService<IOptions<DirectoryOptions>>().Value.ResolvedSeedFile;
+                    var organizations = File.Exists(seed) ? DirectoryFile.Load(seed).Count : 0;
+                    Console.WriteLine($"OK: {flows.Flows.Count} flows, every text key in every locale, every step reachable, every path ends; {lexicons} triage lexicons; routing texts; {organizations} organisations in the seed directory.");
                     return 0;
             }
         }

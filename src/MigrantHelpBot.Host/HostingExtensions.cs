@@ -6,7 +6,11 @@ using MigrantHelpBot.Channels.Connector;
 using MigrantHelpBot.Channels.DirectLine;
 using MigrantHelpBot.Data;
 using MigrantHelpBot.Dialogs;
+using MigrantHelpBot.Directory;
+using MigrantHelpBot.Directory.Api;
+using MigrantHelpBot.Directory.Matching;
 using MigrantHelpBot.Host.Health;
+using MigrantHelpBot.Host.Routing;
 using MigrantHelpBot.Host.Triage;
 using MigrantHelpBot.Host.WebChat;
 
@@ -35,6 +39,8 @@ internal static class HostingExtensions
         services.AddOptions<Bot.Turns.TurnOptions>().Bind(builder.Configuration.GetSection("Turns"));
         services.AddChannels(builder.Configuration);
         services.AddDialogs(builder.Configuration);
+        services.AddDirectory(builder.Configuration);
+        services.AddHostedService<CaseRouter>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         return builder;
     }
@@ -44,6 +50,7 @@ internal static class HostingExtensions
         // Load and check the content now (texts, flows, data, lexicons): a broken file stops the host
         // here with its problems, instead of failing the first worker who writes.
         app.Services.GetRequiredService<Bot.Turns.IBot>();
+        app.Services.GetRequiredService<RoutingTexts>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeaders>();
@@ -51,11 +58,14 @@ internal static class HostingExtensions
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = pages });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = pages });
         app.UseCors();
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         app.MapConnectorApi();
         app.MapDirectLineApi();
         app.MapWebChatApi();
         app.MapTriageApi();
+        if (app.Services.KeepsDirectory()) app.MapDirectoryApi();
         app.MapHealthChecks("/healthz", new() { ResponseWriter = StorageHealthCheck.WriteAsync });
         return app;
     }
@@ -65,7 +75,7 @@ internal static class HostingExtensions
     {
         if (File.Exists(Path.Combine(environment.WebRootPath ?? string.Empty, "index.html"))) return environment.WebRootFileProvider;
         var shipped = Path.Combine(AppContext.BaseDirectory, "wwwroot");
-        return Directory.Exists(shipped) ? new PhysicalFileProvider(shipped) : environment.WebRootFileProvider;
+        return System.IO.Directory.Exists(shipped) ? new PhysicalFileProvider(shipped) : environment.WebRootFileProvider;
     }
 
     /// <summary>Where the server listens (the first address), once it has started.</summary>

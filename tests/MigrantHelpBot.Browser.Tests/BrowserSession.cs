@@ -53,7 +53,7 @@ public sealed class BrowserSession : IAsyncDisposable
         var test = TestContext.Current.TestMethod?.MethodName ?? TestContext.Current.Test?.TestDisplayName ?? "test";
         var name = Sanitize(test) + "-" + DateTimeOffset.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var folder = TestPaths.FailureArtifacts;
-        Directory.CreateDirectory(folder);
+        System.IO.Directory.CreateDirectory(folder);
         var basePath = Path.Combine(folder, name);
         try
         {

@@ -23,6 +23,7 @@ public sealed class BotApplication(TestDatabase database, IDictionary<string, st
         {
             ["Languages:Path"] = RepositoryPaths.Locales,
             ["Dialogs:Path"] = RepositoryPaths.Dialogs,
+            ["Directory:SeedFile"] = RepositoryPaths.SampleDirectory,
             ["DirectLine:Secret"] = DirectLineSecret,
             ["Outbox:PollInterval"] = "00:00:00.100",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -60,6 +60,22 @@ public partial class ConsultationTests
         Assert.Equal("800", intake.GetProperty("answers").GetProperty("hourly_pay").GetString());
         Assert.Equal("yes", intake.GetProperty("answers").GetProperty("below_minimum").GetString());
         Assert.True(intake.GetProperty("consent").GetProperty("shareWithOrganisation").GetBoolean());
+
+        // The router picks the intake up and records where it goes (directory: the shipped sample).
+        var routed = await RoutedAsync(app);
+        Assert.Equal(language, routed.GetProperty("request").GetProperty("language").GetString());
+        Assert.Equal("Hiroshima", routed.GetProperty("request").GetProperty("prefecture").GetString());
+        Assert.NotEqual(0, routed.GetProperty("result").GetProperty("matches").GetArrayLength());
+    }
+
+    internal static async Task<JsonElement> RoutedAsync(BotApplication app)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if (await EventsAsync(app, "case.routed") is [var routed, ..]) return JsonDocument.Parse(routed.Payload).RootElement;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException("The case was not routed within 10 seconds.");
     }
 
     public static TheoryData<string, string> Emergencies => new()
@@ -171,5 +187,5 @@ public partial class ConsultationTests
     private static partial Regex Placeholder();
 
     private static async Task<IReadOnlyList<StoredEvent>> EventsAsync(BotApplication app, string kind) =>
-        await app.Services.GetRequiredService<EventStore>().ReadUnhandledAsync(kind, 10, CancellationToken.None);
+        await app.Services.GetRequiredService<EventStore>().ReadKindAsync(kind, 10, CancellationToken.None);
 }

@@ -9,6 +9,11 @@ public static class RepositoryPaths
 
     public static string Dialogs => Path.Combine(Root, "dialogs");
 
+    /// <summary>The sample directory of organisations shipped in deploy/.</summary>
+    public static string SampleDirectory => Path.Combine(Root, "deploy", "directory", "organizations.yaml");
+
+    public static string RoutingTexts => Path.Combine(Root, "locales", "routing", "reasons.yaml");
+
     private static string FindRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
