@@ -9,44 +9,16 @@ public sealed record StoredEvent(long Id, string Kind, string ConversationKey, s
 /// <summary>Reads the domain events turns committed (case intakes, handoff requests), for the parts of the service that act on them.</summary>
 public sealed class EventStore(Database database)
 {
-    public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string conversationKey, CancellationToken cancellationToken)
-    {
-        await database.EnsureReadyAsync(cancellationToken);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(
-            "SELECT id, kind, conversation_key, payload, created_at FROM domain_events WHERE conversation_key = @key ORDER BY id")
-            .With("key", conversationKey);
-        return await ReadAllAsync(command, cancellationToken);
-    }
+    public Task<IReadOnlyList<StoredEvent>> ReadAsync(string conversationKey, CancellationToken cancellationToken) =>
+        QueryAsync("conversation_key = @value", conversationKey, int.MaxValue, cancellationToken);
 
     /// <summary>Events of <paramref name="kind"/> nobody has handled yet, oldest first.</summary>
-    public async Task<IReadOnlyList<StoredEvent>> ReadUnhandledAsync(string kind, int max, CancellationToken cancellationToken)
-    {
-        await database.EnsureReadyAsync(cancellationToken);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(
-            "SELECT id, kind, conversation_key, payload, created_at FROM domain_events WHERE kind = @kind AND handled_at IS NULL ORDER BY id LIMIT @max")
-            .With("kind", kind).With("max", max);
-        return await ReadAllAsync(command, cancellationToken);
-    }
+    public Task<IReadOnlyList<StoredEvent>> ReadUnhandledAsync(string kind, int max, CancellationToken cancellationToken) =>
+        QueryAsync("kind = @value AND handled_at IS NULL", kind, max, cancellationToken);
 
     /// <summary>Every event of <paramref name="kind"/>, handled or not, oldest first.</summary>
-    public async Task<IReadOnlyList<StoredEvent>> ReadKindAsync(string kind, int max, CancellationToken cancellationToken)
-    {
-        await database.EnsureReadyAsync(cancellationToken);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(
-            "SELECT id, kind, conversation_key, payload, created_at FROM domain_events WHERE kind = @kind ORDER BY id LIMIT @max")
-            .With("kind", kind).With("max", max);
-        return await ReadAllAsync(command, cancellationToken);
-    }
-
-    public async Task MarkHandledAsync(long id, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command("UPDATE domain_events SET handled_at = @now WHERE id = @id").With("now", Sql.Now()).With("id", id);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public Task<IReadOnlyList<StoredEvent>> ReadKindAsync(string kind, int max, CancellationToken cancellationToken) =>
+        QueryAsync("kind = @value", kind, max, cancellationToken);
 
     /// <summary>Marks <paramref name="id"/> handled and records what came of it as a new event, together (one transaction).</summary>
     public async Task ResolveAsync(long id, string kind, string conversationKey, string payload, CancellationToken cancellationToken)
@@ -68,8 +40,13 @@ public sealed class EventStore(Database database)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private static async Task<IReadOnlyList<StoredEvent>> ReadAllAsync(System.Data.Common.DbCommand command, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredEvent>> QueryAsync(string where, string value, int max, CancellationToken cancellationToken)
     {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"SELECT id, kind, conversation_key, payload, created_at FROM domain_events WHERE {where} ORDER BY id LIMIT @max")
+            .With("value", value).With("max", max);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<StoredEvent>();
         while (await reader.ReadAsync(cancellationToken))

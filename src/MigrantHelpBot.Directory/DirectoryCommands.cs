@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MigrantHelpBot.Dialogs.Data;
 using MigrantHelpBot.Directory.Access;
 using MigrantHelpBot.Directory.Organizations;
 
@@ -21,7 +22,7 @@ public static class DirectoryCommands
             return (args[0], args.ElementAtOrDefault(1)) switch
             {
                 ("directory", "import") when args.Length == 3 => await ImportAsync(services, args[2], output),
-                ("directory", "check") when args.Length == 3 => Check(args[2], output),
+                ("directory", "check") when args.Length == 3 => Check(services, args[2], output),
                 ("apikey", "add") => await AddKeyAsync(services, args[2..], output, error),
                 ("apikey", "list") => await ListKeysAsync(services, output),
                 ("apikey", "revoke") when args.Length == 3 => await services.GetRequiredService<ApiKeyStore>().RevokeAsync(args[2], CancellationToken.None)
@@ -50,14 +51,14 @@ public static class DirectoryCommands
 
     private static async Task<int> ImportAsync(IServiceProvider services, string file, TextWriter output)
     {
-        var organizations = DirectoryFile.Load(file);
+        var organizations = DirectoryFile.Load(file, services.GetRequiredService<Prefectures>());
         var (created, updated, unchanged) = await services.GetRequiredService<OrganizationStore>()
             .ImportAsync(organizations, "import:" + Path.GetFileName(file) + " (" + Environment.UserName + ")", CancellationToken.None);
         return Done(output, $"Imported {Path.GetFileName(file)}: {created} created, {updated} updated, {unchanged} unchanged.");
     }
 
-    private static int Check(string file, TextWriter output) =>
-        Done(output, $"OK: {DirectoryFile.Load(file).Count} organisations in {Path.GetFileName(file)}.");
+    private static int Check(IServiceProvider services, string file, TextWriter output) =>
+        Done(output, $"OK: {DirectoryFile.Load(file, services.GetRequiredService<Prefectures>()).Count} organisations in {Path.GetFileName(file)}.");
 
     private static async Task<int> AddKeyAsync(IServiceProvider services, string[] options, TextWriter output, TextWriter error)
     {

@@ -13,7 +13,7 @@ public sealed class DirectoryOptions
     /// <summary>The directory file loaded when the directory is empty (first run). Default: the sample beside the binaries.</summary>
     public string? SeedFile { get; set; }
 
-    /// <summary>The reasons' words. Default: <c>{Languages:Path}/routing/reasons.yaml</c>, or beside the binaries.</summary>
+    /// <summary>The reasons' words. Default: <c>routing/reasons.yaml</c> in the locales folder (<c>Languages:Path</c>).</summary>
     public string? TextsFile { get; set; }
 
     /// <summary>Remote mode: the standalone directory's base URL, and the bot's API key there (role <c>service</c>).</summary>
@@ -30,7 +30,5 @@ public sealed class DirectoryOptions
 
     public string ResolvedSeedFile => SeedFile is { Length: > 0 } file ? Path.GetFullPath(file) : Path.Combine(AppContext.BaseDirectory, "directory", "organizations.yaml");
 
-    internal string ResolvedTextsFile(string? localesPath) => TextsFile is { Length: > 0 } file
-        ? Path.GetFullPath(file)
-        : Path.Combine(localesPath is { Length: > 0 } ? Path.GetFullPath(localesPath) : Path.Combine(AppContext.BaseDirectory, "locales"), "routing", "reasons.yaml");
+    internal string ResolvedTextsFile(string localesPath) => TextsFile is { Length: > 0 } file ? Path.GetFullPath(file) : Path.Combine(localesPath, "routing", "reasons.yaml");
 }

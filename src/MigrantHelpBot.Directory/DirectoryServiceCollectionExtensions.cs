@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using MigrantHelpBot.Dialogs;
+using MigrantHelpBot.Dialogs.Locales;
 using MigrantHelpBot.Directory.Access;
 using MigrantHelpBot.Directory.Api;
 using MigrantHelpBot.Directory.Client;
@@ -23,8 +25,9 @@ public static class DirectoryServiceCollectionExtensions
             .Validate(o => o.AttemptTimeout > TimeSpan.Zero && o.MaxRetries is >= 0 and <= 10 && o.SnapshotInterval >= TimeSpan.FromMilliseconds(100), "Directory timeouts, retries or snapshot interval are out of range.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        var localesPath = configuration["Languages:Path"];
-        services.AddSingleton(sp => RoutingTexts.Load(sp.GetRequiredService<IOptions<DirectoryOptions>>().Value.ResolvedTextsFile(localesPath)));
+        // The texts and the prefectures come from the locales folder the dialogs use (Languages:Path).
+        services.TryAddSingleton(sp => ContentFiles.Prefectures(LocalesPath(sp)));
+        services.AddSingleton(sp => RoutingTexts.Load(sp.GetRequiredService<IOptions<DirectoryOptions>>().Value.ResolvedTextsFile(LocalesPath(sp))));
         services.AddSingleton<Matcher>();
         services.AddSingleton<ApiKeyStore>();
         services.AddSingleton<OrganizationStore>();
@@ -34,7 +37,11 @@ public static class DirectoryServiceCollectionExtensions
         services.AddSingleton<LocalDirectory>();
         services.AddSingleton<DirectorySnapshot>();
         services.AddSingleton<RemoteDirectory>();
-        services.AddHttpClient(RemoteDirectory.HttpClientName);
+        services.AddHttpClient(RemoteDirectory.HttpClientName, (sp, client) =>
+        {
+            client.BaseAddress = sp.GetRequiredService<IOptions<DirectoryOptions>>().Value.Url;
+            client.Timeout = Timeout.InfiniteTimeSpan; // Polly times each attempt
+        });
         services.AddSingleton<IDirectory>(sp => sp.KeepsDirectory() ? sp.GetRequiredService<LocalDirectory>() : sp.GetRequiredService<RemoteDirectory>());
         services.AddHostedService<SeedOnFirstRun>();
         services.AddHostedService<SnapshotRefresher>();
@@ -45,6 +52,10 @@ public static class DirectoryServiceCollectionExtensions
             .AddPolicy(DirectoryApi.AdminPolicy, policy => policy.RequireRole("admin"));
         return services;
     }
+
+    /// <summary>Read when resolved, not bound again: binding LanguageOptions a second time would append its lists twice.</summary>
+    private static string LocalesPath(IServiceProvider services) =>
+        new LanguageOptions { Path = services.GetRequiredService<IConfiguration>()[$"{LanguageOptions.Section}:{nameof(LanguageOptions.Path)}"] }.ResolvedPath;
 
     /// <summary>Whether this process keeps the directory (and so serves its API).</summary>
     public static bool KeepsDirectory(this IServiceProvider services) =>

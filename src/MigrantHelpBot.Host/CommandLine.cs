@@ -42,7 +42,7 @@ internal static class CommandLine
                     var lexicons = app.Services.GetRequiredService<TriageClassifier>().Lexicons.Count;
                     app.Services.GetRequiredService<RoutingTexts>();
                     var seed = app.Services.GetRequiredService<IOptions<DirectoryOptions>>().Value.ResolvedSeedFile;
-                    var organizations = File.Exists(seed) ? DirectoryFile.Load(seed).Count : 0;
+                    var organizations = File.Exists(seed) ? DirectoryFile.Load(seed, app.Services.GetRequiredService<Dialogs.Data.Prefectures>()).Count : 0;
                     Console.WriteLine($"OK: {flows.Flows.Count} flows, every text key in every locale, every step reachable, every path ends; {lexicons} triage lexicons; routing texts; {organizations} organisations in the seed directory.");
                     return 0;
             }

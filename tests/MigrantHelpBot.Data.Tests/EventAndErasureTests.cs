@@ -25,9 +25,14 @@ public class EventAndErasureTests
         Assert.Contains("Công ty chưa trả lương", intake.Payload);
         Assert.Equal(["case.intake", "case.handoff"], (await events.ReadAsync("c1", None)).Select(e => e.Kind));
 
-        await events.MarkHandledAsync(intake.Id, None);
+        // Handling an event records its outcome in the same transaction; a second resolve (another replica) adds nothing.
+        await events.ResolveAsync(intake.Id, "case.routed", "c1", """{"to":"scrum"}""", None);
+        await events.ResolveAsync(intake.Id, "case.routed", "c1", """{"to":"other"}""", None);
         Assert.Empty(await events.ReadUnhandledAsync("case.intake", 10, None));
         Assert.Single(await events.ReadUnhandledAsync("case.handoff", 10, None));
+        Assert.Equal("""{"to":"scrum"}""", Assert.Single(await events.ReadUnhandledAsync("case.routed", 10, None)).Payload);
+        Assert.Equal(["case.intake", "case.handoff", "case.routed"], (await events.ReadAsync("c1", None)).Select(e => e.Kind));
+        Assert.Single(await events.ReadKindAsync("case.intake", 10, None));
     }
 
     [Theory, MemberData(nameof(Engines))]

@@ -1,3 +1,5 @@
+using MigrantHelpBot.Dialogs;
+using MigrantHelpBot.Dialogs.Data;
 using MigrantHelpBot.Directory.Matching;
 using MigrantHelpBot.Directory.Organizations;
 using MigrantHelpBot.Testing;
@@ -7,7 +9,8 @@ namespace MigrantHelpBot.Directory.Tests;
 /// <summary>The shipped sample directory and routing texts, and organisations made to measure.</summary>
 internal static class Samples
 {
-    public static readonly IReadOnlyList<Organization> Sample = DirectoryFile.Load(RepositoryPaths.SampleDirectory);
+    public static readonly Prefectures Prefectures = ContentFiles.Prefectures(RepositoryPaths.Locales);
+    public static readonly IReadOnlyList<Organization> Sample = DirectoryFile.Load(RepositoryPaths.SampleDirectory, Prefectures);
     public static readonly RoutingTexts Texts = RoutingTexts.Load(RepositoryPaths.RoutingTexts);
 
     /// <summary>A Tuesday, 14:00 in Tokyo.</summary>
@@ -16,7 +19,7 @@ internal static class Samples
     /// <summary>A Sunday, 03:00 in Tokyo.</summary>
     public static readonly DateTimeOffset SundayNight = new(2026, 11, 22, 3, 0, 0, TimeSpan.FromHours(9));
 
-    public static Matcher MatcherAt(DateTimeOffset now) => new(Texts, new FixedClock(now));
+    public static Matcher MatcherAt(DateTimeOffset now) => new(Texts, Prefectures, new FixedClock(now));
 
     public static Organization Org(string id, string[] native, string[]? interpreter = null, string[]? prefectures = null, string[]? categories = null,
         int? capacity = 10, int load = 0, bool open24h = false, bool emergency = false, bool console = true, string kind = "union",

@@ -4,8 +4,8 @@ using YamlDotNet.RepresentationModel;
 
 namespace MigrantHelpBot.Dialogs.Data;
 
-/// <summary>A prefecture: its id, and its English and Japanese names for display.</summary>
-public sealed record Prefecture(string Id, string English, string Japanese)
+/// <summary>A prefecture: its id, its English and Japanese names for display, and its JIS X 0401 code (01–47, the file's order).</summary>
+public sealed record Prefecture(string Id, string English, string Japanese, string Code)
 {
     /// <summary>How every worker sees it, whatever their language: "Aichi (愛知県)".</summary>
     public string Display => $"{English} ({Japanese})";
@@ -16,6 +16,7 @@ public sealed class Prefectures
 {
     private static readonly string[] LatinSuffixes = [" prefecture", " pref", " ken", " to", " fu", " tinh", " city", " shi"];
     private readonly Dictionary<string, Prefecture> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Prefecture> _byIdOrCode = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(string Romaji, Prefecture Prefecture)> _romaji = [];
 
     private Prefectures(IReadOnlyList<Prefecture> all) => All = all;
@@ -23,6 +24,9 @@ public sealed class Prefectures
     public IReadOnlyList<Prefecture> All { get; }
 
     public Prefecture? Find(string id) => All.FirstOrDefault(p => p.Id == id);
+
+    /// <summary>The prefecture an API names: its id or English name in any case ("Tokyo"), or its JIS code ("13", "01", "1"). No guessing.</summary>
+    public Prefecture? Lookup(string? value) => value is not null && _byIdOrCode.TryGetValue(value.Trim(), out var prefecture) ? prefecture : null;
 
     public static Prefectures Load(string path)
     {
@@ -35,8 +39,9 @@ public sealed class Prefectures
         {
             var map = (YamlMappingNode)value;
             string Field(string name) => map.Children.TryGetValue(new YamlScalarNode(name), out var n) ? ((YamlScalarNode)n).Value ?? string.Empty : string.Empty;
-            var prefecture = new Prefecture(((YamlScalarNode)key).Value!, Field("en"), Field("ja"));
+            var prefecture = new Prefecture(((YamlScalarNode)key).Value!, Field("en"), Field("ja"), Invariant(list.Count + 1).PadLeft(2, '0'));
             list.Add(prefecture);
+            foreach (var exact in new[] { prefecture.Id, prefecture.English, prefecture.Code, prefecture.Code.TrimStart('0') }) prefectures._byIdOrCode.TryAdd(exact, prefecture);
             var names = new List<string> { prefecture.Id, prefecture.English, prefecture.Japanese, Field("kana") };
             if (map.Children.TryGetValue(new YamlScalarNode("aliases"), out var aliases))
             {

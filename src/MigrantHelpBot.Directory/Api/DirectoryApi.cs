@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using MigrantHelpBot.Channels.Http;
+using MigrantHelpBot.Dialogs.Data;
 using MigrantHelpBot.Directory.Matching;
 using MigrantHelpBot.Directory.Organizations;
 
@@ -31,19 +32,15 @@ public static class DirectoryApi
         return app;
     }
 
-    public static async Task<IResult> ListAsync(OrganizationStore store, ClaimsPrincipal user, string? language, string? prefecture, string? category, CancellationToken cancellationToken)
+    public static async Task<IResult> ListAsync(OrganizationStore store, Prefectures prefectures, ClaimsPrincipal user, string? language, string? prefecture, string? category, CancellationToken cancellationToken)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (language is not null && !Vocabulary.Languages.Contains(language)) errors["language"] = [$"Unknown language '{language}'; use one of {string.Join(", ", Vocabulary.Languages)}."];
-        var where = Prefecture.Find(prefecture);
-        if (prefecture is not null && where is null) errors["prefecture"] = [$"Unknown prefecture '{prefecture}'; use a romaji name (Tokyo, Gunma…) or a JIS code 01–47."];
-        if (category is not null && !Vocabulary.Categories.Contains(category)) errors["category"] = [$"Unknown category '{category}'; use one of {string.Join(", ", Vocabulary.Categories)}."];
+        var errors = MatchRequestRules.Filters(language, prefecture, category, null, prefectures, out var where);
         if (errors.Count > 0) return Problems.BadRequest("Unknown filter values.", errors);
 
         var all = await store.ListAsync(cancellationToken);
         var shown = all.Select(o => o.Organization)
             .Where(o => language is null || Matcher.Serves(o, language))
-            .Where(o => where is null || o.Nationwide || o.Prefectures.Contains(where.Id))
+            .Where(o => where is null || o.Nationwide || o.Prefectures.Contains(where.English))
             .Where(o => category is null || o.Categories.Contains(category))
             .Select(o => Redacted(o, user))
             .ToList();
@@ -57,20 +54,20 @@ public static class DirectoryApi
         return TypedResults.Json(Redacted(stored.Organization, user), DirectoryJson.Default.Organization);
     }
 
-    public static async Task<IResult> MatchAsync(HttpContext context, IDirectory directory, CancellationToken cancellationToken)
+    public static async Task<IResult> MatchAsync(HttpContext context, IDirectory directory, Prefectures prefectures, CancellationToken cancellationToken)
     {
         var (request, problem) = await JsonBody.ReadAsync(context.Request, DirectoryJson.Default.MatchRequest, MaxBodyBytes);
         if (problem is not null) return problem;
-        var (canonical, errors) = MatchRequestRules.Check(request);
+        var (canonical, errors) = MatchRequestRules.Check(request, prefectures);
         if (canonical is null) return Problems.BadRequest("The match request is not valid.", errors);
         return TypedResults.Json(await directory.MatchAsync(canonical, cancellationToken), DirectoryJson.Default.MatchResult);
     }
 
-    public static async Task<IResult> CreateAsync(HttpContext context, OrganizationStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<IResult> CreateAsync(HttpContext context, OrganizationStore store, Prefectures prefectures, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var (organization, problem) = await JsonBody.ReadAsync(context.Request, DirectoryJson.Default.Organization, MaxBodyBytes);
         if (problem is not null) return problem;
-        var (canonical, errors) = OrganizationRules.Check(organization);
+        var (canonical, errors) = OrganizationRules.Check(organization, prefectures);
         if (canonical is null) return Problems.BadRequest("The organisation is not valid.", errors);
         var (outcome, version) = await store.CreateAsync(canonical, Actor(user), cancellationToken);
         if (outcome == WriteOutcome.Exists)
@@ -80,11 +77,11 @@ public static class DirectoryApi
         return TypedResults.Json(canonical, DirectoryJson.Default.Organization, statusCode: StatusCodes.Status201Created);
     }
 
-    public static async Task<IResult> UpdateAsync(string id, HttpContext context, OrganizationStore store, ClaimsPrincipal user, CancellationToken cancellationToken)
+    public static async Task<IResult> UpdateAsync(string id, HttpContext context, OrganizationStore store, Prefectures prefectures, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         var (organization, problem) = await JsonBody.ReadAsync(context.Request, DirectoryJson.Default.Organization, MaxBodyBytes);
         if (problem is not null) return problem;
-        var (canonical, errors) = OrganizationRules.Check(organization);
+        var (canonical, errors) = OrganizationRules.Check(organization, prefectures);
         if (canonical is not null && canonical.Id != id) errors["id"] = [$"The body's id '{canonical.Id}' is not the id in the path ('{id}')."];
         if (canonical is null || errors.Count > 0) return Problems.BadRequest("The organisation is not valid.", errors);
         if (!TryIfMatch(context, out var expected)) return BadIfMatch();
@@ -98,7 +95,6 @@ public static class DirectoryApi
     public static async Task<IResult> DeleteAsync(string id, OrganizationStore store, ClaimsPrincipal user, HttpContext context, CancellationToken cancellationToken)
     {
         if (!TryIfMatch(context, out var expected)) return BadIfMatch();
-        if (expected is null && await store.GetAsync(id, cancellationToken) is { } current) expected = current.Version;
         return await store.DeleteAsync(id, Actor(user), expected, cancellationToken) switch
         {
             WriteOutcome.NotFound => NotFound(id),

@@ -71,8 +71,6 @@ public sealed partial class RemoteDirectory : IDirectory
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
     {
         var client = _httpClients.CreateClient(HttpClientName);
-        client.BaseAddress = _options.Url;
-        client.Timeout = Timeout.InfiniteTimeSpan; // the pipeline times each attempt
         return await _pipeline.ExecuteAsync(async token =>
         {
             using var request = create();

@@ -1,29 +1,35 @@
+using MigrantHelpBot.Dialogs.Data;
 using MigrantHelpBot.Directory.Organizations;
 
 namespace MigrantHelpBot.Directory.Matching;
 
-/// <summary>Checks a match request and puts it in canonical form (a JIS code becomes the prefecture's romaji id).</summary>
+/// <summary>Checks a match request (or the directory list's filters) and puts it in canonical form: a prefecture by its English name.</summary>
 public static class MatchRequestRules
 {
-    public static (MatchRequest? Canonical, Dictionary<string, string[]> Errors) Check(MatchRequest? request)
+    public static (MatchRequest? Canonical, Dictionary<string, string[]> Errors) Check(MatchRequest? request, Prefectures prefectures)
     {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (request is null) return (null, new() { ["body"] = ["A JSON body is required."] });
+        var errors = Filters(request.Language, request.Prefecture, request.Category, request.ResidenceStatus, prefectures, out var prefecture);
         if (string.IsNullOrWhiteSpace(request.Language)) errors["language"] = ["The worker's language is required: " + string.Join(", ", Vocabulary.Languages) + "."];
-        else if (!Vocabulary.Languages.Contains(request.Language)) errors["language"] = [$"Unknown language '{request.Language}'; use one of {string.Join(", ", Vocabulary.Languages)}."];
-        var prefecture = Prefecture.Find(request.Prefecture);
-        if (!string.IsNullOrWhiteSpace(request.Prefecture) && prefecture is null)
-            errors["prefecture"] = [$"Unknown prefecture '{request.Prefecture}'; use a romaji name (Tokyo, Gunma…) or a JIS code 01–47."];
-        if (!string.IsNullOrWhiteSpace(request.Category) && !Vocabulary.Categories.Contains(request.Category))
-            errors["category"] = [$"Unknown category '{request.Category}'; use one of {string.Join(", ", Vocabulary.Categories)}."];
-        if (!string.IsNullOrWhiteSpace(request.ResidenceStatus) && request.ResidenceStatus != "prefer_not" && !Vocabulary.ResidenceStatuses.Contains(request.ResidenceStatus))
-            errors["residenceStatus"] = [$"Unknown residence status '{request.ResidenceStatus}'; use one of {string.Join(", ", Vocabulary.ResidenceStatuses)}, prefer_not."];
         if (errors.Count > 0) return (null, errors);
         return (request with
         {
-            Prefecture = prefecture?.Id,
+            Prefecture = prefecture?.English,
             Category = string.IsNullOrWhiteSpace(request.Category) ? null : request.Category,
             ResidenceStatus = string.IsNullOrWhiteSpace(request.ResidenceStatus) ? null : request.ResidenceStatus,
         }, errors);
+    }
+
+    /// <summary>Errors for values that are given but unknown, keyed by field; <paramref name="found"/> is the prefecture named, if any.</summary>
+    public static Dictionary<string, string[]> Filters(string? language, string? prefecture, string? category, string? residenceStatus, Prefectures prefectures, out Prefecture? found)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        found = prefectures.Lookup(prefecture);
+        if (!string.IsNullOrWhiteSpace(language) && !Vocabulary.Languages.Contains(language)) errors["language"] = [Unknown.Value(language, Vocabulary.Languages)];
+        if (!string.IsNullOrWhiteSpace(prefecture) && found is null) errors["prefecture"] = [Unknown.Prefecture(prefecture)];
+        if (!string.IsNullOrWhiteSpace(category) && !Vocabulary.Categories.Contains(category)) errors["category"] = [Unknown.Value(category, Vocabulary.Categories)];
+        if (!string.IsNullOrWhiteSpace(residenceStatus) && residenceStatus != "prefer_not" && !Vocabulary.ResidenceStatuses.Contains(residenceStatus))
+            errors["residenceStatus"] = [Unknown.Value(residenceStatus, [.. Vocabulary.ResidenceStatuses, "prefer_not"])];
+        return errors;
     }
 }

@@ -1,3 +1,4 @@
+using MigrantHelpBot.Dialogs.Data;
 using MigrantHelpBot.Directory.Organizations;
 
 namespace MigrantHelpBot.Directory.Matching;
@@ -11,7 +12,7 @@ namespace MigrantHelpBot.Directory.Matching;
 /// request always gets the same order. When nothing passes: nationwide services with room and public
 /// lines in the worker's language (and, in an emergency, the emergency numbers), marked as a fallback.
 /// </summary>
-public sealed class Matcher(RoutingTexts texts, TimeProvider clock)
+public sealed class Matcher(RoutingTexts texts, Prefectures prefectures, TimeProvider clock)
 {
     public const int MaxMatches = 5;
 
@@ -22,34 +23,35 @@ public sealed class Matcher(RoutingTexts texts, TimeProvider clock)
     {
         var now = TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Tokyo);
         var language = request.Language!;
-        var prefecture = Prefecture.Find(request.Prefecture);
+        var prefecture = prefectures.Lookup(request.Prefecture);
         var all = directory.ToList();
-
-        var matches = all
-            .Where(o => o.ReceivesCases && o.HasRoom && Serves(o, language) && Covers(o, prefecture) && Handles(o, request.Category)
-                        && TakesStatus(o, request.ResidenceStatus) && (!request.Emergency || (o.EmergencyCapable && IsOpen(o, now))))
-            .Select(o => Scored(o, request, prefecture, now, fallback: false))
-            .OrderByDescending(m => m.Score).ThenBy(m => LoadRatio(all, m.OrganizationId)).ThenBy(m => m.OrganizationId, StringComparer.Ordinal)
+        IReadOnlyList<OrganizationMatch> Ranked(IEnumerable<Organization> candidates, bool fallback) => [.. candidates
+            .Select(o => (Organization: o, Match: Scored(o, request, prefecture, now, fallback)))
+            .OrderByDescending(x => x.Match.Score).ThenBy(x => LoadRatio(x.Organization)).ThenBy(x => x.Organization.Id, StringComparer.Ordinal)
             .Take(MaxMatches)
-            .ToList();
+            .Select(x => x.Match)];
 
+        var matches = Ranked(all.Where(o => o.ReceivesCases && o.HasRoom && Serves(o, language) && Covers(o, prefecture) && Handles(o, request.Category)
+            && TakesStatus(o, request.ResidenceStatus) && (!request.Emergency || (o.EmergencyCapable && IsOpen(o, now)))), fallback: false);
         IReadOnlyList<Reason> notes = prefecture is null ? [texts.Reason("prefecture_unknown")] : [];
         if (matches.Count > 0) return new MatchResult { Matches = matches, Notes = notes };
 
         var emergencyLines = request.Emergency
-            ? all.Where(o => o.Kind == "public_hotline" && o.EmergencyCapable && o.Open24h)
-                .OrderBy(o => o.Id, StringComparer.Ordinal)
-                .Select(o => Scored(o, request, prefecture, now, fallback: true))
-                .Select(m => m with { Reasons = [texts.Reason("fallback_emergency"), .. m.Reasons] })
-                .ToList()
+            ? all.Where(o => o.Kind == "public_hotline" && o.EmergencyCapable && o.Open24h).OrderBy(o => o.Id, StringComparer.Ordinal).ToList()
             : [];
-        var fallback = all
-            .Where(o => o.HasRoom && Serves(o, language) && (o.Nationwide || o.Kind == "public_hotline" && Covers(o, prefecture))
-                        && !emergencyLines.Any(e => e.OrganizationId == o.Id))
-            .Select(o => Scored(o, request, prefecture, now, fallback: true))
-            .OrderByDescending(m => m.Score).ThenBy(m => m.OrganizationId, StringComparer.Ordinal)
-            .Take(MaxMatches);
-        return new MatchResult { Matches = [.. emergencyLines, .. fallback], Fallback = true, Notes = notes };
+        var fallback = Ranked(all.Except(emergencyLines)
+            .Where(o => o.HasRoom && Serves(o, language) && (o.Nationwide || o.Kind == "public_hotline" && Covers(o, prefecture))), fallback: true);
+        return new MatchResult
+        {
+            Matches =
+            [
+                .. emergencyLines.Select(o => Scored(o, request, prefecture, now, fallback: true))
+                    .Select(m => m with { Reasons = [texts.Reason("fallback_emergency"), .. m.Reasons] }),
+                .. fallback,
+            ],
+            Fallback = true,
+            Notes = notes,
+        };
     }
 
     private OrganizationMatch Scored(Organization o, MatchRequest request, Prefecture? prefecture, DateTimeOffset now, bool fallback)
@@ -61,7 +63,7 @@ public sealed class Matcher(RoutingTexts texts, TimeProvider clock)
         if (o.Languages.Native.Contains(language)) { score += 40; reasons.Add(texts.Reason("language_native", language: language)); }
         else if (o.Languages.Interpreter.Contains(language)) { score += 15; reasons.Add(texts.Reason("language_interpreter", language: language)); }
 
-        if (prefecture is not null && o.Prefectures.Contains(prefecture.Id)) { score += 25; reasons.Add(texts.Reason("prefecture_local", prefecture: prefecture)); }
+        if (prefecture is not null && o.Prefectures.Contains(prefecture.English)) { score += 25; reasons.Add(texts.Reason("prefecture_local", prefecture: prefecture)); }
         else if (o.Nationwide) { score += 5; reasons.Add(texts.Reason("nationwide")); }
 
         if (request.Category is { } category && o.Categories.Contains(category))
@@ -116,15 +118,14 @@ public sealed class Matcher(RoutingTexts texts, TimeProvider clock)
 
     public static bool Serves(Organization o, string language) => o.Languages.Native.Contains(language) || o.Languages.Interpreter.Contains(language);
 
-    private static bool Covers(Organization o, Prefecture? prefecture) => o.Nationwide || prefecture is not null && o.Prefectures.Contains(prefecture.Id);
+    private static bool Covers(Organization o, Prefecture? prefecture) => o.Nationwide || prefecture is not null && o.Prefectures.Contains(prefecture.English);
 
     private static bool Handles(Organization o, string? category) => category is null || o.Categories.Contains(category);
 
     private static bool TakesStatus(Organization o, string? status) =>
         status is null or "prefer_not" || o.ResidenceStatuses.Count == 0 || o.ResidenceStatuses.Contains(status);
 
-    private static double LoadRatio(List<Organization> all, string id) =>
-        all.First(o => o.Id == id) is { Capacity: > 0 and int capacity } o ? (double)o.Load / capacity : 0;
+    private static double LoadRatio(Organization o) => o.Capacity is > 0 and int capacity ? (double)o.Load / capacity : 0;
 
     /// <summary>Open at <paramref name="tokyoTime"/> (Asia/Tokyo): around the clock, or within one of its ranges (a range may run past midnight).</summary>
     public static bool IsOpen(Organization o, DateTimeOffset tokyoTime)

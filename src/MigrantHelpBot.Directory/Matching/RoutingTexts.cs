@@ -1,3 +1,4 @@
+using MigrantHelpBot.Dialogs.Data;
 using MigrantHelpBot.Directory.Organizations;
 using YamlDotNet.Serialization;
 
@@ -45,7 +46,7 @@ public sealed class RoutingTexts
         var template = _file.Reasons[code];
         string Fill(string text, Func<Pair, string> pick) => text
             .Replace("{language}", language is null ? "" : pick(_file.Languages[language]), StringComparison.Ordinal)
-            .Replace("{prefecture}", prefecture is null ? "" : pick(new Pair { Ja = prefecture.Japanese, En = prefecture.Id }), StringComparison.Ordinal)
+            .Replace("{prefecture}", prefecture is null ? "" : pick(new Pair { Ja = prefecture.Japanese, En = prefecture.English }), StringComparison.Ordinal)
             .Replace("{category}", category is null ? "" : pick(_file.Categories[category]), StringComparison.Ordinal)
             .Replace("{country}", country is null ? "" : pick(_file.Countries[country]), StringComparison.Ordinal)
             .Replace("{status}", status is null ? "" : pick(_file.Statuses[status]), StringComparison.Ordinal)

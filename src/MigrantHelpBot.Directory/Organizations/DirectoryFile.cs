@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MigrantHelpBot.Dialogs.Data;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -13,13 +14,13 @@ namespace MigrantHelpBot.Directory.Organizations;
 /// </summary>
 public static class DirectoryFile
 {
-    public static IReadOnlyList<Organization> Load(string path)
+    public static IReadOnlyList<Organization> Load(string path, Prefectures prefectures)
     {
         using var reader = new StreamReader(path);
-        return Parse(reader, Path.GetFileName(path));
+        return Parse(reader, Path.GetFileName(path), prefectures);
     }
 
-    public static IReadOnlyList<Organization> Parse(TextReader reader, string name)
+    public static IReadOnlyList<Organization> Parse(TextReader reader, string name, Prefectures prefectures)
     {
         var problems = new List<string>();
         var result = new List<Organization>();
@@ -50,7 +51,7 @@ public static class DirectoryFile
                 problems.Add($"{label}: {problem.Message}");
                 continue;
             }
-            var (canonical, errors) = OrganizationRules.Check(organization);
+            var (canonical, errors) = OrganizationRules.Check(organization, prefectures);
             foreach (var (field, messages) in errors) problems.AddRange(messages.Select(m => $"{label}: {field}: {m}"));
             if (canonical is null) continue;
             if (!ids.Add(canonical.Id)) problems.Add($"{label}: id '{canonical.Id}' appears twice.");
@@ -75,7 +76,8 @@ public static class DirectoryFile
         null or "" or "~" or "null" => null,
         "true" => JsonValue.Create(true),
         "false" => JsonValue.Create(false),
-        _ when long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) && !value.StartsWith('0') || value == "0" => JsonValue.Create(long.Parse(value, CultureInfo.InvariantCulture)),
+        // "0120-…" and "09" stay text (phone numbers, JIS codes); plain digits are numbers.
+        _ when (value == "0" || value[0] != '0') && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) => JsonValue.Create(number),
         _ => JsonValue.Create(value),
     };
 }

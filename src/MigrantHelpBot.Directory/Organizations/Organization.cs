@@ -16,7 +16,7 @@ public sealed record Organization
     /// <summary>Takes cases from all of Japan; otherwise only from <see cref="Prefectures"/>.</summary>
     public bool Nationwide { get; init; }
 
-    /// <summary>Prefecture ids (romaji, as <see cref="Prefecture.Id"/>).</summary>
+    /// <summary>Prefectures by their English name ("Tokyo"), as in locales/data/prefectures.yaml.</summary>
     public IReadOnlyList<string> Prefectures { get; init; } = [];
 
     /// <summary>Triage category ids it handles.</summary>

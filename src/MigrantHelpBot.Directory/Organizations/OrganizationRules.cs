@@ -1,15 +1,16 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using MigrantHelpBot.Dialogs.Data;
 
 namespace MigrantHelpBot.Directory.Organizations;
 
 /// <summary>
-/// What makes an organisation entry valid, and its canonical form (prefecture codes read as romaji ids,
+/// What makes an organisation entry valid, and its canonical form (prefectures by their English name,
 /// lists without duplicates). Errors are keyed by field, as a ValidationProblem names them.
 /// </summary>
 public static partial class OrganizationRules
 {
-    public static (Organization? Canonical, Dictionary<string, string[]> Errors) Check(Organization? organization)
+    public static (Organization? Canonical, Dictionary<string, string[]> Errors) Check(Organization? organization, Prefectures known)
     {
         var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         void Fail(string field, string message)
@@ -27,7 +28,7 @@ public static partial class OrganizationRules
             Fail("id", "Use 2–64 lowercase letters, digits and '-', starting with a letter or digit.");
         if (organization.Names is null || string.IsNullOrWhiteSpace(organization.Names.Ja) || string.IsNullOrWhiteSpace(organization.Names.En))
             Fail("names", "Both names are required: ja and en.");
-        if (!Vocabulary.Kinds.Contains(organization.Kind)) Fail("kind", $"Unknown kind '{organization.Kind}'; use one of {string.Join(", ", Vocabulary.Kinds)}.");
+        if (!Vocabulary.Kinds.Contains(organization.Kind)) Fail("kind", Unknown.Value(organization.Kind, Vocabulary.Kinds));
 
         var native = Known(organization.Languages?.Native, Vocabulary.Languages, "languages.native", Fail);
         var interpreter = Known(organization.Languages?.Interpreter, Vocabulary.Languages, "languages.interpreter", Fail).Except(native).ToList();
@@ -36,8 +37,8 @@ public static partial class OrganizationRules
         var prefectures = new List<string>();
         foreach (var value in organization.Prefectures ?? [])
         {
-            if (Prefecture.Find(value) is { } prefecture) { if (!prefectures.Contains(prefecture.Id)) prefectures.Add(prefecture.Id); }
-            else Fail("prefectures", $"Unknown prefecture '{value}'; use a romaji name (Tokyo, Gunma…) or a JIS code 01–47.");
+            if (known.Lookup(value) is { } prefecture) { if (!prefectures.Contains(prefecture.English)) prefectures.Add(prefecture.English); }
+            else Fail("prefectures", Unknown.Prefecture(value));
         }
         if (!organization.Nationwide && organization.Prefectures is null or { Count: 0 })
             Fail("prefectures", "List the prefectures it covers, or set nationwide: true.");
@@ -99,7 +100,7 @@ public static partial class OrganizationRules
         var result = new List<string>();
         foreach (var value in values ?? [])
         {
-            if (!allowed.Contains(value)) fail(field, $"Unknown value '{value}'; use one of {string.Join(", ", allowed)}.");
+            if (!allowed.Contains(value)) fail(field, Unknown.Value(value, allowed));
             else if (!result.Contains(value)) result.Add(value);
         }
         return result;

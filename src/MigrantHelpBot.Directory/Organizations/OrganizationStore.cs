@@ -19,7 +19,9 @@ public enum WriteOutcome { Done, NotFound, Exists, VersionMismatch }
 public sealed class OrganizationStore(Database database, TimeProvider clock)
 {
     private static readonly TimeSpan CacheLifetime = TimeSpan.FromSeconds(5);
-    private (IReadOnlyList<StoredOrganization> All, DateTimeOffset At)? _cache;
+    private volatile Cached? _cache;
+
+    private sealed record Cached(IReadOnlyList<StoredOrganization> All, DateTimeOffset At);
 
     public async Task<IReadOnlyList<StoredOrganization>> ListAsync(CancellationToken cancellationToken)
     {
@@ -35,7 +37,7 @@ public sealed class OrganizationStore(Database database, TimeProvider clock)
                 JsonSerializer.Deserialize(reader.GetString(0), DirectoryJson.Default.Organization)!,
                 Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)));
         }
-        _cache = (all, clock.GetUtcNow());
+        _cache = new Cached(all, clock.GetUtcNow());
         return all;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MigrantHelpBot.Dialogs.Data;
 
 namespace MigrantHelpBot.Directory.Organizations;
 
@@ -7,7 +8,7 @@ namespace MigrantHelpBot.Directory.Organizations;
 /// so a fresh install routes at once. Later edits go through the API or <c>directory import</c>.
 /// A broken seed file stops the host with its problems.
 /// </summary>
-internal sealed partial class SeedOnFirstRun(OrganizationStore store, IOptions<DirectoryOptions> options, ILogger<SeedOnFirstRun> logger) : IHostedService
+internal sealed partial class SeedOnFirstRun(OrganizationStore store, Prefectures prefectures, IOptions<DirectoryOptions> options, ILogger<SeedOnFirstRun> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -18,7 +19,7 @@ internal sealed partial class SeedOnFirstRun(OrganizationStore store, IOptions<D
             LogNoSeed(file);
             return;
         }
-        var organizations = DirectoryFile.Load(file);
+        var organizations = DirectoryFile.Load(file, prefectures);
         try
         {
             if (!await store.IsEmptyAsync(cancellationToken)) return;
@@ -28,6 +29,10 @@ internal sealed partial class SeedOnFirstRun(OrganizationStore store, IOptions<D
         catch (Exception exception) when (exception is System.Data.Common.DbException)
         {
             LogDeferred(exception);
+        }
+        catch (ConcurrentEditException)
+        {
+            // Another replica starting at the same time seeded it first.
         }
     }
 

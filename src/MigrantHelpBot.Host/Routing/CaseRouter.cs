@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MigrantHelpBot.Data;
+using MigrantHelpBot.Dialogs.Data;
 using MigrantHelpBot.Dialogs.Engine;
 using MigrantHelpBot.Directory.Client;
 using MigrantHelpBot.Directory.Matching;
@@ -13,9 +14,12 @@ namespace MigrantHelpBot.Host.Routing;
 /// and the result is committed as a <c>case.routed</c> event for the handoff to offer. An event is
 /// marked handled only together with its result, so nothing is lost if the directory cannot answer.
 /// </summary>
-internal sealed partial class CaseRouter(EventStore events, IDirectory directory, ILogger<CaseRouter> logger) : BackgroundService
+internal sealed partial class CaseRouter(EventStore events, IDirectory directory, Prefectures prefectures, ILogger<CaseRouter> logger) : BackgroundService
 {
     public const string RoutedKind = "case.routed";
+
+    /// <summary>An event whose payload cannot be read: set aside (and logged) so the cases after it are still routed.</summary>
+    public const string UnroutableKind = "case.unroutable";
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(500);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,7 +53,17 @@ internal sealed partial class CaseRouter(EventStore events, IDirectory directory
         var pending = await events.ReadUnhandledAsync(kind, 50, cancellationToken);
         foreach (var stored in pending)
         {
-            var request = RequestFor(stored);
+            MatchRequest request;
+            try
+            {
+                request = RequestFor(stored, prefectures);
+            }
+            catch (JsonException exception)
+            {
+                LogUnreadable(exception, stored.Id);
+                await events.ResolveAsync(stored.Id, UnroutableKind, stored.ConversationKey, stored.Payload, cancellationToken);
+                continue;
+            }
             MatchResult result;
             try
             {
@@ -67,13 +81,13 @@ internal sealed partial class CaseRouter(EventStore events, IDirectory directory
     }
 
     /// <summary>What the dialogs recorded, as a match request; values the directory does not know are left out rather than failing the case.</summary>
-    internal static MatchRequest RequestFor(StoredEvent stored)
+    internal static MatchRequest RequestFor(StoredEvent stored, Prefectures prefectures)
     {
         if (stored.Kind == CaseIntake.EventKind)
         {
             var intake = JsonSerializer.Deserialize<CaseIntake>(stored.Payload)!;
             intake.Answers.TryGetValue("residence_status", out var status);
-            return Known(new MatchRequest
+            return Known(prefectures, new MatchRequest
             {
                 Language = intake.Language,
                 Prefecture = intake.Prefecture,
@@ -86,7 +100,7 @@ internal sealed partial class CaseRouter(EventStore events, IDirectory directory
         handoff.Answers.TryGetValue("prefecture", out var prefecture);
         handoff.Answers.TryGetValue("category", out var category);
         handoff.Answers.TryGetValue("residence_status", out var residence);
-        return Known(new MatchRequest
+        return Known(prefectures, new MatchRequest
         {
             Language = handoff.Language,
             Prefecture = prefecture,
@@ -96,16 +110,19 @@ internal sealed partial class CaseRouter(EventStore events, IDirectory directory
         });
     }
 
-    private static MatchRequest Known(MatchRequest request) => request with
+    private static MatchRequest Known(Prefectures prefectures, MatchRequest request) => request with
     {
         Language = Vocabulary.Languages.Contains(request.Language ?? "") ? request.Language : "en",
-        Prefecture = Prefecture.Find(request.Prefecture)?.Id,
+        Prefecture = prefectures.Lookup(request.Prefecture)?.English,
         Category = Vocabulary.Categories.Contains(request.Category ?? "") ? request.Category : null,
         ResidenceStatus = Vocabulary.ResidenceStatuses.Contains(request.ResidenceStatus ?? "") ? request.ResidenceStatus : null,
     };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Routing cases failed; will retry.")]
     private partial void LogFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {Id} cannot be read as a case; set aside as case.unroutable.")]
+    private partial void LogUnreadable(Exception exception, long id);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Routing waits: {Reason}")]
     private partial void LogUnavailable(string reason);
