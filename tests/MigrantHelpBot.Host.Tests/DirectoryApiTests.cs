@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using MigrantHelpBot.Directory;
 using MigrantHelpBot.Directory.Access;
 using MigrantHelpBot.Testing;
 
@@ -204,6 +205,49 @@ public class DirectoryApiTests
         var gaps = await adminClient.GetFromJsonAsync<JsonArray>("/api/directory/gaps");
         var gap = Assert.Single(gaps!);
         Assert.Equal(("km", "Gunma", "runaway_risk", 1L), ((string?)gap!["language"], (string?)gap["prefecture"], (string?)gap["category"], (long)gap["requests"]!));
+    }
+
+    [Fact]
+    public async Task A_coalition_loads_its_own_directory_file_and_makes_keys_from_the_command_line()
+    {
+        var (app, _, _) = await StartAsync(Engine.Sqlite);
+        await using var _ = app;
+        using var folder = new TemporaryDirectory();
+        var file = Path.Combine(folder.Path, "coalition.yaml");
+        await File.WriteAllTextAsync(file, """
+            organizations:
+              - id: gunma-khmer-network
+                names: {ja: "群馬クメール支援ネット", en: "Gunma Khmer support network"}
+                kind: npo
+                languages: {native: [km, ja]}
+                prefectures: [Gunma]
+                categories: [runaway_risk, unpaid_wages]
+                intake: {console: true}
+                capacity: 3
+                source: "coalition survey"
+                lastVerified: 2026-11-20
+            """);
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, await DirectoryCommands.RunAsync(app.Services, ["directory", "import", file], output, error));
+        Assert.Contains("1 created, 0 updated, 0 unchanged", output.ToString());
+        Assert.Equal(0, await DirectoryCommands.RunAsync(app.Services, ["apikey", "add", "--name", "Coalition", "--role", "admin"], output, error));
+        var key = output.ToString().Split('\n', StringSplitOptions.TrimEntries).Single(line => line.StartsWith("mhb_", StringComparison.Ordinal));
+
+        using var client = Client(app, key);
+        var match = await (await client.PostAsync("/api/directory/match", Json("""{"language":"km","prefecture":"10","category":"runaway_risk"}"""))).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.False((bool)match!["fallback"]!);
+        Assert.Equal("gunma-khmer-network", (string?)match["matches"]![0]!["organizationId"]);
+        var audit = await client.GetFromJsonAsync<JsonArray>("/api/directory/audit?organizationId=gunma-khmer-network");
+        Assert.Equal("import-create", (string?)Assert.Single(audit!)!["action"]);
+        Assert.StartsWith("import:coalition.yaml", (string?)audit![0]!["actor"]);
+
+        // A broken file changes nothing and says what is wrong.
+        await File.WriteAllTextAsync(file, "organizations:\n  - id: x\n");
+        Assert.Equal(1, await DirectoryCommands.RunAsync(app.Services, ["directory", "import", file], output, error));
+        Assert.Contains("organizations[0]", error.ToString());
+        Assert.Equal(1, await DirectoryCommands.RunAsync(app.Services, ["apikey", "add", "--name", "x", "--role", "owner"], output, error));
     }
 
     [Theory]

@@ -83,6 +83,58 @@ public class DirectoryServiceTests
     }
 
     [Fact]
+    public async Task A_gap_met_while_the_directory_is_down_is_reported_when_it_is_back()
+    {
+        using var folder = new TemporaryDirectory();
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        WebApplication Directory() => DirectoryProgram.Build(
+        [
+            $"--urls=http://127.0.0.1:{port}",
+            $"--Storage:ConnectionString=Data Source={Path.Combine(folder.Path, "directory.db")}",
+            $"--Directory:SeedFile={RepositoryPaths.SampleDirectory}",
+            $"--Languages:Path={RepositoryPaths.Locales}",
+            "--Logging:LogLevel:Default=Warning",
+        ]);
+        var first = Directory();
+        await first.StartAsync();
+        var (_, serviceKey) = await first.Services.GetRequiredService<ApiKeyStore>().CreateAsync("bot", "service", null, CancellationToken.None);
+
+        await using var bot = new BotApplication(TestDatabase.CreateSqlite(), new Dictionary<string, string?>
+        {
+            ["Directory:Mode"] = "Remote",
+            ["Directory:Url"] = $"http://127.0.0.1:{port}/",
+            ["Directory:ApiKey"] = serviceKey,
+            ["Directory:AttemptTimeout"] = "00:00:00.500",
+            ["Directory:MaxRetries"] = "1",
+            ["Directory:BreakDuration"] = "00:00:01",
+            ["Directory:SnapshotInterval"] = "00:00:00.200",
+        });
+        bot.CreateClient().Dispose();
+        var snapshot = bot.Services.GetRequiredService<DirectorySnapshot>();
+        for (var i = 0; i < 100 && snapshot.Current is null; i++) await Task.Delay(50);
+        await first.StopAsync();
+        await first.DisposeAsync();
+
+        var khmer = new MatchRequest { Language = "km", Prefecture = "Gunma", Category = "runaway_risk" };
+        var offline = await bot.Services.GetRequiredService<IDirectory>().MatchAsync(khmer, CancellationToken.None);
+        Assert.True(offline.Fallback);
+        Assert.Equal("snapshot", offline.Source);
+
+        await using var second = Directory();
+        await second.StartAsync();
+        var gaps = second.Services.GetRequiredService<GapStore>();
+        for (var i = 0; i < 200 && (await gaps.ListAsync(CancellationToken.None)).Count == 0; i++) await Task.Delay(50);
+        var gap = Assert.Single(await gaps.ListAsync(CancellationToken.None));
+        Assert.Equal(("km", "Gunma", "runaway_risk", 1L), (gap.Language, gap.Prefecture, gap.Category, gap.Requests));
+        await second.StopAsync();
+    }
+
+    [Fact]
     public async Task With_the_directory_down_and_no_snapshot_a_case_waits_instead_of_being_lost()
     {
         var settings = new Dictionary<string, string?>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -15,7 +16,8 @@ namespace MigrantHelpBot.Directory.Client;
 /// A standalone directory over HTTP, through Polly: a timeout per attempt, retries with jittered
 /// exponential backoff, and a circuit breaker. When the directory cannot answer, the same matcher runs
 /// on the last-known-good snapshot and the answer says so (<c>source: "snapshot"</c>), so routing goes
-/// on while the directory is down. Only with no snapshot at all does a match fail.
+/// on while the directory is down; the gaps it meets are reported once the directory is back. Only
+/// with no snapshot at all does a match fail.
 /// </summary>
 public sealed partial class RemoteDirectory : IDirectory
 {
@@ -27,6 +29,10 @@ public sealed partial class RemoteDirectory : IDirectory
     private readonly Matcher _matcher;
     private readonly ILogger<RemoteDirectory> _logger;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    /// <summary>Gaps the snapshot met while the directory was down (kept in memory, bounded).</summary>
+    private readonly ConcurrentQueue<MatchRequest> _unreportedGaps = new();
+    private const int MaxUnreportedGaps = 10_000;
 
     public RemoteDirectory(IHttpClientFactory httpClients, IOptions<DirectoryOptions> options, DirectorySnapshot snapshot, Matcher matcher, ILogger<RemoteDirectory> logger)
     {
@@ -57,7 +63,26 @@ public sealed partial class RemoteDirectory : IDirectory
 
         var snapshot = await _snapshot.LoadAsync(cancellationToken)
             ?? throw new DirectoryUnavailableException("The directory is unreachable and no snapshot of it has been taken yet.");
-        return _matcher.Match(snapshot.Organizations, request) with { Source = "snapshot" };
+        var result = _matcher.Match(snapshot.Organizations, request) with { Source = "snapshot" };
+        if (result.Fallback && _unreportedGaps.Count < MaxUnreportedGaps) _unreportedGaps.Enqueue(request);
+        return result;
+    }
+
+    /// <summary>
+    /// Tells the directory, once it answers again, about the requests the snapshot found no organisation
+    /// for: each is matched there again, which records the gap if it is still one.
+    /// </summary>
+    public async Task ReportGapsAsync(CancellationToken cancellationToken)
+    {
+        while (_unreportedGaps.TryPeek(out var request))
+        {
+            using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "api/directory/match")
+            {
+                Content = JsonContent.Create(request, DirectoryJson.Default.MatchRequest),
+            }, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            _unreportedGaps.TryDequeue(out _);
+        }
     }
 
     /// <summary>Fetches every organisation (for the snapshot).</summary>

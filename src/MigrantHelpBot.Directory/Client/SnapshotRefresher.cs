@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace MigrantHelpBot.Directory.Client;
 
-/// <summary>Takes a fresh snapshot of the standalone directory at start and every <see cref="DirectoryOptions.SnapshotInterval"/>; failures keep the last good one.</summary>
+/// <summary>Takes a fresh snapshot of the standalone directory at start and every <see cref="DirectoryOptions.SnapshotInterval"/> (failures keep the last good one), and then reports the gaps met while it was down.</summary>
 internal sealed partial class SnapshotRefresher(IServiceProvider services, DirectorySnapshot snapshot, IOptions<DirectoryOptions> options, TimeProvider clock, ILogger<SnapshotRefresher> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -24,6 +24,7 @@ internal sealed partial class SnapshotRefresher(IServiceProvider services, Direc
                 var organizations = await directory.FetchAllAsync(stoppingToken);
                 await snapshot.SaveAsync(organizations, clock.GetUtcNow(), stoppingToken);
                 LogRefreshed(organizations.Count);
+                await directory.ReportGapsAsync(stoppingToken);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {

@@ -41,7 +41,9 @@ public sealed record Organization
 
     [JsonPropertyName("open24h")] public bool Open24h { get; init; }
     public bool EmergencyCapable { get; init; }
-    public bool AcceptingCases { get; init; } = true;
+    /// <summary>Taking new cases unless the coalition pauses it. A setter, not init: the JSON source generator
+    /// sets every init-only property it knows, so an omitted <c>acceptingCases</c> would read as false.</summary>
+    public bool AcceptingCases { get; set; } = true;
 
     /// <summary>Open cases it can hold; null when it has no fixed limit (public services).</summary>
     public int? Capacity { get; init; }
