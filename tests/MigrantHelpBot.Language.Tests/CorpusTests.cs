@@ -12,8 +12,9 @@ namespace MigrantHelpBot.Language.Tests;
 /// <c>dev/</c> is what the lexicon writers tune on (including the earlier blind sets, held out once
 /// and then burned): it must meet the aims. <c>test/</c> is the current blind set, written by people
 /// who never saw the lexicons; its messages are never printed. On it the aims are NOT yet met for
-/// every language (round 5, 2026-11-21: vi and tl meet them; km and my each missed one emergency of
-/// 16, at 95 % accuracy and 100 % precision) — that is why issue 3 is still open. Until they are, the
+/// every language (round 6, 2026-11-21: accuracy 92.5–98.8 % everywhere; tl missed two emergencies of
+/// 17 and my one of 16; vi and km each raised one false alarm, 94 % precision) — that is why issue 3
+/// is still open. Until they are, the
 /// test set guards a floor just under what was measured, so a lexicon change that makes the
 /// classifier worse on unseen messages fails here, and the report says which aims are unmet.
 /// </para>
@@ -22,8 +23,8 @@ public class CorpusTests
 {
     private const double AimAccuracy = 0.9, AimRecall = 1, AimPrecision = 0.9;
 
-    /// <summary>The floor on the blind set: round 5's worst language, rounded down.</summary>
-    private const double FloorAccuracy = 0.9, FloorRecall = 0.9, FloorPrecision = 0.9;
+    /// <summary>The floor on the blind set: round 6's worst language, rounded down.</summary>
+    private const double FloorAccuracy = 0.9, FloorRecall = 0.85, FloorPrecision = 0.9;
 
     public static TheoryData<string> Languages => ["vi", "tl", "km", "my"];
 
