@@ -11,17 +11,17 @@ namespace MigrantHelpBot.Channels;
 /// </summary>
 public sealed class ProactiveMessenger(TurnRunner runner, DirectLineDelivery directLine, ConnectorDelivery connector)
 {
-    public Task<TurnResult> ContinueAsync(ConversationReference reference, BotCallback logic, CancellationToken cancellationToken)
+    public Task<TurnResult> ContinueAsync(ConversationReference reference, BotCallback logic, CancellationToken cancellationToken, string? activityId = null)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        return runner.ContinueConversationAsync(reference, DeliveryFor(reference), logic, cancellationToken);
+        return runner.ContinueConversationAsync(reference, DeliveryFor(reference), logic, cancellationToken, activityId);
     }
 
     /// <summary>Continues the conversation stored under <paramref name="conversationKey"/>; null if it has no reference.</summary>
-    public async Task<TurnResult?> ContinueAsync(string conversationKey, BotCallback logic, CancellationToken cancellationToken)
+    public async Task<TurnResult?> ContinueAsync(string conversationKey, BotCallback logic, CancellationToken cancellationToken, string? activityId = null)
     {
         var reference = await runner.GetConversationReferenceAsync(conversationKey, cancellationToken);
-        return reference is null ? null : await ContinueAsync(reference, logic, cancellationToken);
+        return reference is null ? null : await ContinueAsync(reference, logic, cancellationToken, activityId);
     }
 
     private ITurnDelivery DeliveryFor(ConversationReference reference) =>

@@ -196,5 +196,138 @@ internal static class Migrations
                 revoked_at BIGINT
             );
             """),
+        new(4, "handoff: cases, case events, staff accounts and tokens, case audit",
+            Sqlite: """
+            CREATE TABLE cases (
+                id TEXT NOT NULL PRIMARY KEY,
+                source_event_id INTEGER NOT NULL UNIQUE,
+                conversation_key TEXT NOT NULL,
+                status TEXT NOT NULL,
+                category TEXT,
+                urgency TEXT NOT NULL,
+                language TEXT NOT NULL,
+                prefecture TEXT,
+                organization_id TEXT,
+                assignee_id TEXT,
+                assignee_name TEXT,
+                data TEXT NOT NULL,
+                offer_expires_at INTEGER,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                closed_at INTEGER,
+                version INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_cases_conversation ON cases (conversation_key, status);
+            CREATE INDEX ix_cases_organization ON cases (organization_id, status);
+            CREATE INDEX ix_cases_offers ON cases (status, offer_expires_at);
+            CREATE TABLE case_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                case_id TEXT NOT NULL,
+                at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                text TEXT,
+                data TEXT,
+                delivery TEXT,
+                delivery_error TEXT
+            );
+            CREATE INDEX ix_case_events_case ON case_events (case_id, id);
+            CREATE INDEX ix_case_events_delivery ON case_events (delivery, id);
+            CREATE TABLE staff (
+                id TEXT NOT NULL PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                organization_id TEXT,
+                password_hash TEXT NOT NULL,
+                failed_attempts INTEGER NOT NULL DEFAULT 0,
+                locked_until INTEGER,
+                created_at INTEGER NOT NULL,
+                disabled_at INTEGER
+            ) WITHOUT ROWID;
+            CREATE TABLE staff_tokens (
+                token_hash BLOB NOT NULL PRIMARY KEY,
+                staff_id TEXT NOT NULL,
+                expires_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            CREATE TABLE case_audit (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at INTEGER NOT NULL,
+                actor TEXT NOT NULL,
+                organization_id TEXT,
+                action TEXT NOT NULL,
+                case_id TEXT,
+                detail TEXT
+            );
+            CREATE INDEX ix_case_audit_case ON case_audit (case_id, id);
+            CREATE INDEX ix_case_audit_actor ON case_audit (actor, id);
+            """,
+            Postgres: """
+            CREATE TABLE cases (
+                id TEXT NOT NULL PRIMARY KEY,
+                source_event_id BIGINT NOT NULL UNIQUE,
+                conversation_key TEXT NOT NULL,
+                status TEXT NOT NULL,
+                category TEXT,
+                urgency TEXT NOT NULL,
+                language TEXT NOT NULL,
+                prefecture TEXT,
+                organization_id TEXT,
+                assignee_id TEXT,
+                assignee_name TEXT,
+                data TEXT NOT NULL,
+                offer_expires_at BIGINT,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                closed_at BIGINT,
+                version BIGINT NOT NULL
+            );
+            CREATE INDEX ix_cases_conversation ON cases (conversation_key, status);
+            CREATE INDEX ix_cases_organization ON cases (organization_id, status);
+            CREATE INDEX ix_cases_offers ON cases (status, offer_expires_at);
+            CREATE TABLE case_events (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                case_id TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                kind TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                text TEXT,
+                data TEXT,
+                delivery TEXT,
+                delivery_error TEXT
+            );
+            CREATE INDEX ix_case_events_case ON case_events (case_id, id);
+            CREATE INDEX ix_case_events_delivery ON case_events (delivery, id);
+            CREATE TABLE staff (
+                id TEXT NOT NULL PRIMARY KEY,
+                email TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                organization_id TEXT,
+                password_hash TEXT NOT NULL,
+                failed_attempts BIGINT NOT NULL DEFAULT 0,
+                locked_until BIGINT,
+                created_at BIGINT NOT NULL,
+                disabled_at BIGINT
+            );
+            CREATE TABLE staff_tokens (
+                token_hash BYTEA NOT NULL PRIMARY KEY,
+                staff_id TEXT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                created_at BIGINT NOT NULL
+            );
+            CREATE TABLE case_audit (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                organization_id TEXT,
+                action TEXT NOT NULL,
+                case_id TEXT,
+                detail TEXT
+            );
+            CREATE INDEX ix_case_audit_case ON case_audit (case_id, id);
+            CREATE INDEX ix_case_audit_actor ON case_audit (actor, id);
+            """),
     ];
 }

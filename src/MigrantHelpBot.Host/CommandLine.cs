@@ -6,21 +6,23 @@ using MigrantHelpBot.Dialogs.Flows;
 using MigrantHelpBot.Directory;
 using MigrantHelpBot.Directory.Matching;
 using MigrantHelpBot.Directory.Organizations;
+using MigrantHelpBot.Handoff.Staff;
 using MigrantHelpBot.Language.Triage;
 
 namespace MigrantHelpBot.Host;
 
 /// <summary>
 /// Commands the host runs instead of serving: <c>triage "text"</c> prints the classifier's JSON;
-/// <c>validate</c> checks every flow, locale file, triage lexicon and the seed directory; <c>directory …</c> and <c>apikey …</c> are the directory's (DirectoryCommands). Both load what the host loads, from the same configuration.
+/// <c>validate</c> checks every flow, locale file, triage lexicon and the seed directory; <c>directory …</c> and <c>apikey …</c> are the directory's (DirectoryCommands); <c>staff …</c> manages staff accounts (StaffCommands). Both load what the host loads, from the same configuration.
 /// </summary>
 internal static class CommandLine
 {
-    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "triage" or "validate" || DirectoryCommands.IsCommand(args);
+    public static bool IsCommand(string[] args) => args.Length > 0 && args[0] is "triage" or "validate" || DirectoryCommands.IsCommand(args) || StaffCommands.IsCommand(args);
 
     public static int Run(WebApplication app, string[] args)
     {
         if (DirectoryCommands.IsCommand(args)) return DirectoryCommands.RunAsync(app.Services, args, Console.Out, Console.Error).GetAwaiter().GetResult();
+        if (StaffCommands.IsCommand(args)) return StaffCommands.RunAsync(app.Services, args, Console.Out, Console.Error).GetAwaiter().GetResult();
         try
         {
             switch (args[0])

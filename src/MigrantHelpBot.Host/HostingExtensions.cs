@@ -9,6 +9,8 @@ using MigrantHelpBot.Dialogs;
 using MigrantHelpBot.Directory;
 using MigrantHelpBot.Directory.Api;
 using MigrantHelpBot.Directory.Matching;
+using MigrantHelpBot.Handoff;
+using MigrantHelpBot.Handoff.Api;
 using MigrantHelpBot.Host.Health;
 using MigrantHelpBot.Host.Routing;
 using MigrantHelpBot.Host.Triage;
@@ -41,6 +43,7 @@ internal static class HostingExtensions
         services.AddDialogs(builder.Configuration);
         services.AddDirectory(builder.Configuration);
         services.AddHostedService<CaseRouter>();
+        services.AddHandoff(builder.Configuration);
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
         return builder;
     }
@@ -65,6 +68,7 @@ internal static class HostingExtensions
         app.MapDirectLineApi();
         app.MapWebChatApi();
         app.MapTriageApi();
+        app.MapStaffApi();
         if (app.Services.KeepsDirectory()) app.MapDirectoryApi();
         app.MapHealthChecks("/healthz", new() { ResponseWriter = StorageHealthCheck.WriteAsync });
         return app;

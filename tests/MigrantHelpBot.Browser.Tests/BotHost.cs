@@ -40,6 +40,9 @@ public sealed class BotHost : IAsyncLifetime
     /// <summary>The host's Direct Line secret (DirectLine:Secret), for a server-side token request.</summary>
     public string DirectLineSecret { get; } = "browser-test-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
 
+    /// <summary>The host's services (stores), for a test to set up what a real deployment would have (a staff account).</summary>
+    public IServiceProvider Services => _factory!.Services;
+
     /// <summary>What workers read, loaded from locales/ independently of the host: the texts the tests expect.</summary>
     public LocaleCatalog Locales { get; private set; } = null!;
 

@@ -27,6 +27,8 @@ public sealed class BotApplication(TestDatabase database, IDictionary<string, st
             ["DirectLine:Secret"] = DirectLineSecret,
             ["Outbox:PollInterval"] = "00:00:00.100",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tests bring their own organisations; the Development demo union would take their cases.
+            ["Handoff:DemoAccount"] = "false",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
         builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(values));

@@ -134,12 +134,17 @@ public sealed partial class TurnRunner
         }
     }
 
-    /// <summary>Sends from the bot into an existing conversation (a staff reply, a reminder).</summary>
-    public Task<TurnResult> ContinueConversationAsync(ConversationReference reference, ITurnDelivery delivery, BotCallback logic, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends from the bot into an existing conversation (a staff reply, a reminder). Give
+    /// <paramref name="activityId"/> to make a retried send land once: a turn with an id the
+    /// conversation has seen recently is dropped as a duplicate.
+    /// </summary>
+    public Task<TurnResult> ContinueConversationAsync(ConversationReference reference, ITurnDelivery delivery, BotCallback logic, CancellationToken cancellationToken, string? activityId = null)
     {
         ArgumentNullException.ThrowIfNull(reference);
         var activity = new Activity
         {
+            Id = activityId,
             Type = ActivityTypes.Event,
             Name = "ContinueConversation",
             ChannelId = reference.ChannelId,

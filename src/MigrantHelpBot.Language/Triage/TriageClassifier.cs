@@ -21,6 +21,9 @@ public sealed class TriageClassifier(IReadOnlyDictionary<string, Lexicon> lexico
         ["taken_to_airport"] = "forced_return",
     };
 
+    /// <summary>The category an emergency kind implies (violence now → violence_harassment), or null.</summary>
+    public static string? CategoryOf(string? emergencyKind) => emergencyKind is null ? null : EmergencyCategory.GetValueOrDefault(emergencyKind);
+
     /// <summary>Kinds ranked by how urgent they are, for when several fire.</summary>
     private static readonly string[] EmergencyOrder = ["suicide", "violence_now", "serious_injury", "locked_in", "taken_to_airport", "danger_now"];
 

@@ -1,0 +1,457 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MigrantHelpBot.Bot.Schema;
+using MigrantHelpBot.Dialogs.Engine;
+using MigrantHelpBot.Dialogs.Locales;
+using MigrantHelpBot.Directory.Matching;
+using MigrantHelpBot.Handoff.Notifications;
+using MigrantHelpBot.Handoff.Relay;
+
+namespace MigrantHelpBot.Handoff.Cases;
+
+/// <summary>Why a staff action was refused.</summary>
+public enum CaseOutcome { Done, NotFound, Conflict, Invalid }
+
+/// <summary>The result of a staff action: the case after it, or why not.</summary>
+public sealed record CaseActionResult(CaseOutcome Outcome, CaseRecord? Case = null, string? Problem = null)
+{
+    public static readonly CaseActionResult NotFound = new(CaseOutcome.NotFound, Problem: "No such case.");
+
+    public static CaseActionResult Conflict(string problem) => new(CaseOutcome.Conflict, Problem: problem);
+
+    public static CaseActionResult Invalid(string problem) => new(CaseOutcome.Invalid, Problem: problem);
+}
+
+/// <summary>
+/// The case lifecycle. Every change is one transaction: the case (version-checked, so two replicas
+/// or two staff members never both win), its timeline, the worker's notice (delivered by
+/// <see cref="WorkerDelivery"/>), webhook notifications (the outbox) and the audit row.
+/// </summary>
+public sealed partial class CaseService(
+    CaseStore store,
+    OrganizationLookup organizations,
+    LocaleCatalog locales,
+    IOptions<HandoffOptions> options,
+    TimeProvider clock,
+    HandoffSignal signal,
+    ILogger<CaseService> logger)
+{
+    private const int MaxAttempts = 5;
+
+    /// <summary>Opens (or adds to) the case for a routed intake or request for a person. False if the event was handled elsewhere.</summary>
+    internal async Task OpenAsync(long routedEventId, string conversationKey, RoutedCaseView routed, ConversationReference? reference, CancellationToken cancellationToken)
+    {
+        await using var tx = await store.BeginAsync(cancellationToken);
+        if (!await tx.ClaimEventAsync(routedEventId, cancellationToken)) return;
+        var now = clock.GetUtcNow();
+        var source = await tx.SourceEventAsync(routed.EventId, cancellationToken);
+        if (source is null)
+        {
+            // The worker deleted their data before the case was opened: nothing to open.
+            await tx.CommitAsync(cancellationToken);
+            return;
+        }
+        var incoming = Incoming(source.Value.Kind, source.Value.Payload, routed);
+        var existing = await tx.FindOpenAsync(conversationKey, cancellationToken);
+        if (existing is not null)
+        {
+            await MergeAsync(tx, existing, incoming, now, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            signal.Notify();
+            return;
+        }
+
+        var data = incoming.Data;
+        data.Reference = reference;
+        data.Candidates = [.. routed.Result.Matches.Where(m => m.ReceivesCases).Select(m => m.OrganizationId)];
+        data.Fallback = routed.Result.Fallback;
+        var record = new CaseRecord
+        {
+            Id = CaseStore.NewId(),
+            ConversationKey = conversationKey,
+            Status = CaseStatus.New,
+            Category = incoming.Category,
+            Urgency = incoming.Urgency,
+            Language = incoming.Language,
+            Prefecture = incoming.Prefecture,
+            Data = data,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Version = 1,
+        };
+        await tx.InsertAsync(record, routedEventId, cancellationToken);
+        if (data.Consent is not null) await CopyTranscriptAsync(tx, record, now, cancellationToken);
+        await tx.AddEventAsync(record.Id, now, CaseEventKinds.Opened, Actor.System, null,
+            new() { ["source"] = data.Source, ["urgency"] = record.Urgency, ["reason"] = data.Reason ?? string.Empty, ["consent"] = data.Consent is null ? "no" : "yes" }, false, cancellationToken);
+        await OfferNextAsync(tx, record, now, previous: null, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        LogOpened(record.Id, record.Urgency);
+        signal.Notify();
+    }
+
+    /// <summary>Offers past their SLA move to the next match; the organisation that let it pass is told.</summary>
+    public async Task<int> ExpireOffersAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var moved = 0;
+        foreach (var expired in await store.ExpiredOffersAsync(now, 50, cancellationToken))
+        {
+            await using var tx = await store.BeginAsync(cancellationToken);
+            var record = await tx.GetAsync(expired.Id, cancellationToken);
+            if (record is null || !CaseStatus.IsOffer(record.Status) || record.OfferExpiresAt > now) continue;
+            var previous = record.OrganizationId is null ? null : await organizations.FindAsync(record.OrganizationId, cancellationToken);
+            await tx.AddEventAsync(record.Id, now, CaseEventKinds.OfferExpired, Actor.System, null,
+                new() { ["organizationId"] = record.OrganizationId ?? string.Empty, ["offeredUntil"] = Iso(record.OfferExpiresAt) }, false, cancellationToken);
+            await WebhookNotifier.EnqueueAsync(tx, record, previous, CaseNotification.Withdrawn, now, cancellationToken);
+            if (!await OfferNextAsync(tx, record, now, previous, cancellationToken)) continue; // someone else moved it first
+            await tx.CommitAsync(cancellationToken);
+            LogOfferExpired(record.Id, record.OrganizationId);
+            moved++;
+        }
+        if (moved > 0) signal.Notify();
+        return moved;
+    }
+
+    public Task<CaseActionResult> AcceptAsync(Actor actor, string caseId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, caseId, "case.accept", null, async (tx, record, now) =>
+        {
+            if (!CaseStatus.IsOffer(record.Status)) return CaseActionResult.Conflict(record.Status == CaseStatus.Accepted ? $"The case is already held by {record.AssigneeName}." : $"The case is {record.Status}; only an offered case can be accepted.");
+            if (actor.OrganizationId is null || actor.OrganizationId != record.OrganizationId) return CaseActionResult.Conflict("Only staff of the organisation the case is offered to can accept it.");
+            var organization = await organizations.FindAsync(record.OrganizationId, cancellationToken);
+            var accepted = record with { Status = CaseStatus.Accepted, AssigneeId = actor.Id, AssigneeName = actor.Name, OfferExpiresAt = null, UpdatedAt = now };
+            if (!await tx.UpdateAsync(accepted, cancellationToken)) return null;
+            await tx.AddEventAsync(record.Id, now, CaseEventKinds.Accepted, actor, null, new() { ["organizationId"] = record.OrganizationId }, false, cancellationToken);
+            await NoticeAsync(tx, accepted, now, "handoff.accepted", HandoffState.Held, new() { ["name"] = actor.Name, ["organization"] = organization?.NameEn ?? record.OrganizationId }, cancellationToken);
+            return new CaseActionResult(CaseOutcome.Done, accepted);
+        });
+
+    /// <summary>A staff reply: stored, then delivered to the worker on their channel (in order, exactly once).</summary>
+    public Task<CaseActionResult> SendAsync(Actor actor, string caseId, string? text, string? canned, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, caseId, "case.message", canned, async (tx, record, now) =>
+        {
+            if (record.Status != CaseStatus.Accepted) return CaseActionResult.Conflict("Accept the case before writing to the worker.");
+            if (!actor.IsAdmin && actor.OrganizationId != record.OrganizationId) return CaseActionResult.Conflict("Only the organisation holding the case can write to the worker.");
+            var organization = await organizations.FindAsync(record.OrganizationId!, cancellationToken);
+            var data = new Dictionary<string, string> { ["name"] = actor.Name, ["organization"] = organization?.NameEn ?? record.OrganizationId! };
+            if (canned is not null)
+            {
+                if (!CannedReplies.Ids.Contains(canned)) return CaseActionResult.Invalid($"Unknown canned reply '{canned}'; use one of {string.Join(", ", CannedReplies.Ids)}.");
+                text = locales.Text(record.Language, CannedReplies.Key(canned), data);
+                data["canned"] = canned;
+            }
+            await tx.AddEventAsync(record.Id, now, CaseEventKinds.StaffMessage, actor, text, data, true, cancellationToken);
+            await tx.TouchAsync(record.Id, now, cancellationToken);
+            return new CaseActionResult(CaseOutcome.Done, record);
+        });
+
+    public Task<CaseActionResult> NoteAsync(Actor actor, string caseId, string text, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, caseId, "case.note", null, async (tx, record, now) =>
+        {
+            await tx.AddEventAsync(record.Id, now, CaseEventKinds.Note, actor, text, null, false, cancellationToken);
+            return new CaseActionResult(CaseOutcome.Done, record);
+        });
+
+    public Task<CaseActionResult> TransferAsync(Actor actor, string caseId, string organizationId, string reason, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, caseId, "case.transfer", $"to {organizationId}: {reason}", async (tx, record, now) =>
+        {
+            if (!CaseStatus.IsOpen(record.Status)) return CaseActionResult.Conflict($"The case is {record.Status}.");
+            if (organizationId == record.OrganizationId) return CaseActionResult.Invalid("The case is already with that organisation.");
+            var target = await organizations.FindAsync(organizationId, cancellationToken);
+            if (target is null) return CaseActionResult.Invalid($"No organisation '{organizationId}' in the directory.");
+            if (!target.ReceivesCases || !target.AcceptingCases) return CaseActionResult.Invalid($"'{organizationId}' does not take cases through the console or a webhook now.");
+            var previous = record.OrganizationId is null ? null : await organizations.FindAsync(record.OrganizationId, cancellationToken);
+            var data = Copy(record.Data);
+            data.OfferedTo.Add(organizationId);
+            var moved = record with
+            {
+                Status = CaseStatus.Transferred, OrganizationId = organizationId, AssigneeId = null, AssigneeName = null,
+                OfferExpiresAt = now + options.Value.OfferTimeoutFor(record.Urgency), UpdatedAt = now, Data = data,
+            };
+            if (!await tx.UpdateAsync(moved, cancellationToken)) return null;
+            await tx.AddEventAsync(record.Id, now, CaseEventKinds.Transferred, actor, reason, new() { ["from"] = record.OrganizationId ?? string.Empty, ["to"] = organizationId }, false, cancellationToken);
+            await WebhookNotifier.EnqueueAsync(tx, record, previous, CaseNotification.Withdrawn, now, cancellationToken);
+            await WebhookNotifier.EnqueueAsync(tx, moved with { Version = moved.Version + 1 }, target, CaseNotification.Offered, now, cancellationToken);
+            await NoticeAsync(tx, moved, now, "handoff.transferred", HandoffState.Waiting, new() { ["organization"] = target.NameEn }, cancellationToken);
+            return new CaseActionResult(CaseOutcome.Done, moved);
+        });
+
+    public Task<CaseActionResult> ResolveAsync(Actor actor, string caseId, CancellationToken cancellationToken) =>
+        ChangeAsync(actor, caseId, "case.resolve", null, async (tx, record, now) =>
+        {
+            if (!CaseStatus.IsOpen(record.Status)) return CaseActionResult.Conflict($"The case is already {record.Status}.");
+            if (!actor.IsAdmin && record.Status != CaseStatus.Accepted) return CaseActionResult.Conflict("Accept the case before resolving it.");
+            var organization = record.OrganizationId is null ? null : await organizations.FindAsync(record.OrganizationId, cancellationToken);
+            var resolved = record with { Status = CaseStatus.Resolved, OfferExpiresAt = null, ClosedAt = now, UpdatedAt = now };
+            if (!await tx.UpdateAsync(resolved, cancellationToken)) return null;
+            await tx.AddEventAsync(record.Id, now, CaseEventKinds.Resolved, actor, null, null, false, cancellationToken);
+            await NoticeAsync(tx, resolved, now, "handoff.resolved", state: null, new() { ["organization"] = organization?.NameEn ?? "MigrantHelpBot" }, cancellationToken);
+            return new CaseActionResult(CaseOutcome.Done, resolved);
+        });
+
+    /// <summary>Audits a staff member opening a case (and checks they may).</summary>
+    public async Task<CaseRecord?> ViewAsync(Actor actor, string caseId, CancellationToken cancellationToken)
+    {
+        var record = await store.GetAsync(caseId, cancellationToken);
+        if (record is null || !CaseScope.For(actor).Sees(record)) return null;
+        await store.AuditAsync(actor, "case.view", caseId, null, clock.GetUtcNow(), cancellationToken);
+        return record;
+    }
+
+    /// <summary>A worker's message during a case (relayed by the middleware through a domain event).</summary>
+    internal async Task WorkerMessageAsync(long eventId, string conversationKey, WorkerMessage message, CancellationToken cancellationToken)
+    {
+        await using var tx = await store.BeginAsync(cancellationToken);
+        if (!await tx.ClaimEventAsync(eventId, cancellationToken, clearPayload: true)) return;
+        var record = (message.CaseId is null ? null : await tx.GetAsync(message.CaseId, cancellationToken)) ?? await tx.FindOpenAsync(conversationKey, cancellationToken);
+        if (record is not null)
+        {
+            await tx.AddEventAsync(record.Id, message.At, CaseEventKinds.WorkerMessage, Actor.Worker, message.Text,
+                message.Emergency ? new() { ["emergency"] = "yes" } : null, false, cancellationToken);
+            await tx.TouchAsync(record.Id, message.At, cancellationToken);
+            if (message.Emergency && record.Urgency != "P0" && CaseStatus.IsOpen(record.Status))
+            {
+                // Danger now: the case becomes an emergency, and an offer waits no longer than an emergency offer may.
+                var limit = message.At + options.Value.EmergencyOfferTimeout;
+                var raised = record with { Urgency = "P0", UpdatedAt = message.At, OfferExpiresAt = record.OfferExpiresAt is { } at && at > limit ? limit : record.OfferExpiresAt };
+                if (await tx.UpdateAsync(raised, cancellationToken))
+                {
+                    await tx.AddEventAsync(record.Id, message.At, CaseEventKinds.Updated, Actor.System, null, new() { ["urgency"] = "P0" }, false, cancellationToken);
+                }
+            }
+        }
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The worker ended the conversation with the person (they were told in that turn).</summary>
+    internal async Task WorkerEndedAsync(long eventId, string conversationKey, string? caseId, CancellationToken cancellationToken)
+    {
+        await using var tx = await store.BeginAsync(cancellationToken);
+        if (!await tx.ClaimEventAsync(eventId, cancellationToken)) return;
+        var now = clock.GetUtcNow();
+        var record = (caseId is null ? null : await tx.GetAsync(caseId, cancellationToken)) ?? await tx.FindOpenAsync(conversationKey, cancellationToken);
+        if (record is not null && CaseStatus.IsOpen(record.Status))
+        {
+            var closed = record with { Status = CaseStatus.ClosedByWorker, OfferExpiresAt = null, ClosedAt = now, UpdatedAt = now };
+            if (!await tx.UpdateAsync(closed, cancellationToken)) throw new CaseConflictException(record.Id);
+            await tx.AddEventAsync(record.Id, now, CaseEventKinds.ClosedByWorker, Actor.Worker, null, null, false, cancellationToken);
+            var organization = record.OrganizationId is null ? null : await organizations.FindAsync(record.OrganizationId, cancellationToken);
+            await WebhookNotifier.EnqueueAsync(tx, record, organization, CaseNotification.Closed, now, cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>An external agent hub's <c>handoff.status</c>: accepted, completed or failed.</summary>
+    internal async Task HubStatusAsync(long eventId, string conversationKey, string state, string? message, CancellationToken cancellationToken)
+    {
+        await using var tx = await store.BeginAsync(cancellationToken);
+        if (!await tx.ClaimEventAsync(eventId, cancellationToken)) return;
+        var now = clock.GetUtcNow();
+        var record = await tx.FindOpenAsync(conversationKey, cancellationToken);
+        if (record is not null)
+        {
+            var hub = new Actor("hub", "agent hub", "hub", record.OrganizationId);
+            await tx.AddEventAsync(record.Id, now, CaseEventKinds.HubStatus, hub, message, new() { ["state"] = state }, false, cancellationToken);
+            switch (state)
+            {
+                case "accepted" when record.Status != CaseStatus.Accepted:
+                    var accepted = record with { Status = CaseStatus.Accepted, AssigneeId = hub.Id, AssigneeName = hub.Name, OfferExpiresAt = null, UpdatedAt = now };
+                    if (!await tx.UpdateAsync(accepted, cancellationToken)) throw new CaseConflictException(record.Id);
+                    await tx.AddEventAsync(record.Id, now, CaseEventKinds.Accepted, hub, null, null, false, cancellationToken);
+                    // The hub talks with the worker itself: the bot steps aside, as for our own staff.
+                    await NoticeAsync(tx, accepted, now, "handoff.accepted_hub", HandoffState.Held, [], cancellationToken);
+                    break;
+                case "completed":
+                    var resolved = record with { Status = CaseStatus.Resolved, OfferExpiresAt = null, ClosedAt = now, UpdatedAt = now };
+                    if (!await tx.UpdateAsync(resolved, cancellationToken)) throw new CaseConflictException(record.Id);
+                    await tx.AddEventAsync(record.Id, now, CaseEventKinds.Resolved, hub, null, null, false, cancellationToken);
+                    await NoticeAsync(tx, resolved, now, "handoff.resolved", state: null, new() { ["organization"] = "MigrantHelpBot" }, cancellationToken);
+                    break;
+                case "failed":
+                    var previous = record.OrganizationId is null ? null : await organizations.FindAsync(record.OrganizationId, cancellationToken);
+                    if (!await OfferNextAsync(tx, record, now, previous, cancellationToken)) throw new CaseConflictException(record.Id);
+                    break;
+            }
+        }
+        await tx.CommitAsync(cancellationToken);
+        signal.Notify();
+    }
+
+    /// <summary>Offers the case to the next match not yet tried (or leaves it for the coalition to place) and tells the worker.</summary>
+    private async Task<bool> OfferNextAsync(CaseTransaction tx, CaseRecord record, DateTimeOffset now, OrganizationInfo? previous, CancellationToken cancellationToken)
+    {
+        var data = Copy(record.Data);
+        OrganizationInfo? next = null;
+        foreach (var candidate in data.Candidates.Where(c => !data.OfferedTo.Contains(c)))
+        {
+            var found = await organizations.FindAsync(candidate, cancellationToken);
+            if (found is { ReceivesCases: true, AcceptingCases: true })
+            {
+                next = found;
+                break;
+            }
+        }
+        if (next is null)
+        {
+            var unplaced = record with { Status = CaseStatus.New, OrganizationId = null, AssigneeId = null, AssigneeName = null, OfferExpiresAt = null, UpdatedAt = now };
+            if (!await tx.UpdateAsync(unplaced, cancellationToken)) return false;
+            await tx.AddEventAsync(record.Id, now, CaseEventKinds.Unplaced, Actor.System, null, null, false, cancellationToken);
+            if (record.Status != CaseStatus.New || record.Version == 1)
+            {
+                await NoticeAsync(tx, unplaced, now, "handoff.unplaced", HandoffState.Waiting, [], cancellationToken);
+            }
+            return true;
+        }
+
+        data.OfferedTo.Add(next.Id);
+        var timeout = options.Value.OfferTimeoutFor(record.Urgency);
+        var offered = record with { Status = CaseStatus.Offered, OrganizationId = next.Id, AssigneeId = null, AssigneeName = null, OfferExpiresAt = now + timeout, UpdatedAt = now, Data = data };
+        if (!await tx.UpdateAsync(offered, cancellationToken)) return false;
+        await tx.AddEventAsync(record.Id, now, CaseEventKinds.Offered, Actor.System, null,
+            new() { ["organizationId"] = next.Id, ["expiresAt"] = Iso(offered.OfferExpiresAt) }, false, cancellationToken);
+        await WebhookNotifier.EnqueueAsync(tx, offered with { Version = offered.Version + 1 }, next, CaseNotification.Offered, now, cancellationToken);
+        var values = new Dictionary<string, string>
+        {
+            ["organization"] = next.NameEn,
+            ["minutes"] = ((int)Math.Ceiling(timeout.TotalMinutes)).ToString(CultureInfo.InvariantCulture),
+            ["hours"] = ((int)Math.Ceiling(timeout.TotalHours)).ToString(CultureInfo.InvariantCulture),
+        };
+        var key = previous is not null ? "handoff.moved" : timeout < TimeSpan.FromHours(1) ? "handoff.offered_soon" : "handoff.offered";
+        await NoticeAsync(tx, offered, now, key, HandoffState.Waiting, values, cancellationToken, initiate: previous is null);
+        return true;
+    }
+
+    /// <summary>A status message for the worker, in their language, with the handoff state the bot keeps from then on.</summary>
+    private static Task NoticeAsync(CaseTransaction tx, CaseRecord record, DateTimeOffset now, string key, string? state, Dictionary<string, string> values, CancellationToken cancellationToken, bool initiate = false)
+    {
+        var data = new Dictionary<string, string>(values) { ["key"] = key, ["state"] = state ?? "none" };
+        if (initiate) data["initiate"] = "yes";
+        return tx.AddEventAsync(record.Id, now, CaseEventKinds.Notice, Actor.System, null, data, true, cancellationToken);
+    }
+
+    /// <summary>Runs a staff action in a transaction: the case must exist and be visible (else 404), the change is version-checked and audited.</summary>
+    private async Task<CaseActionResult> ChangeAsync(Actor actor, string caseId, string action, string? detail, Func<CaseTransaction, CaseRecord, DateTimeOffset, Task<CaseActionResult?>> change)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var tx = await store.BeginAsync(CancellationToken.None);
+            var record = await tx.GetAsync(caseId, CancellationToken.None);
+            if (record is null || !CaseScope.For(actor).Sees(record)) return CaseActionResult.NotFound;
+            var now = clock.GetUtcNow();
+            var result = await change(tx, record, now);
+            if (result is null)
+            {
+                if (attempt >= MaxAttempts) return CaseActionResult.Conflict("The case kept changing; try again.");
+                continue; // someone changed the case meanwhile: read it again
+            }
+            if (result.Outcome != CaseOutcome.Done) return result;
+            await tx.AuditAsync(actor, action, caseId, detail, now, CancellationToken.None);
+            await tx.CommitAsync(CancellationToken.None);
+            signal.Notify();
+            return result;
+        }
+    }
+
+    private async Task MergeAsync(CaseTransaction tx, CaseRecord existing, IncomingCase incoming, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var data = Copy(existing.Data);
+        if (incoming.Data.Consent is not null)
+        {
+            foreach (var (slot, value) in incoming.Data.Answers) data.Answers[slot] = value;
+            data.Consent ??= incoming.Data.Consent;
+        }
+        var urgency = string.CompareOrdinal(incoming.Urgency, existing.Urgency) < 0 ? incoming.Urgency : existing.Urgency;
+        var expires = existing.OfferExpiresAt;
+        if (urgency == "P0" && existing.Urgency != "P0" && expires is { } at && at > now + options.Value.EmergencyOfferTimeout) expires = now + options.Value.EmergencyOfferTimeout;
+        var merged = existing with
+        {
+            Urgency = urgency,
+            Category = existing.Category ?? incoming.Category,
+            Prefecture = existing.Prefecture ?? incoming.Prefecture,
+            OfferExpiresAt = expires,
+            Data = data,
+            UpdatedAt = now,
+        };
+        if (!await tx.UpdateAsync(merged, cancellationToken)) throw new CaseConflictException(existing.Id);
+        await tx.AddEventAsync(existing.Id, now, CaseEventKinds.Updated, Actor.System, null,
+            new() { ["source"] = incoming.Data.Source, ["urgency"] = urgency, ["consent"] = incoming.Data.Consent is null ? "no" : "yes" }, false, cancellationToken);
+    }
+
+    /// <summary>What the worker and the bot said before the handoff (the worker agreed to share "the messages in this chat").</summary>
+    private static async Task CopyTranscriptAsync(CaseTransaction tx, CaseRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var json in await tx.ConversationLogAsync(record.ConversationKey, 500, cancellationToken))
+        {
+            Activity? activity;
+            try
+            {
+                activity = JsonSerializer.Deserialize(json, BotJsonContext.Wire.Activity);
+            }
+            catch (JsonException)
+            {
+                continue;
+            }
+            if (activity is not { Type: ActivityTypes.Message, Text.Length: > 0 }) continue;
+            var fromBot = activity.From?.Role == "bot";
+            await tx.AddEventAsync(record.Id, activity.Timestamp ?? now, fromBot ? CaseEventKinds.BotMessage : CaseEventKinds.WorkerMessage,
+                fromBot ? Actor.System : Actor.Worker, activity.Text, new() { ["beforeHandoff"] = "yes" }, false, cancellationToken);
+        }
+    }
+
+    private static IncomingCase Incoming(string kind, string payload, RoutedCaseView routed)
+    {
+        if (kind == CaseIntake.EventKind)
+        {
+            var intake = JsonSerializer.Deserialize<CaseIntake>(payload)!;
+            return new IncomingCase(intake.Category ?? routed.Request.Category, intake.Emergency ? "P0" : intake.Urgency, intake.Language, routed.Request.Prefecture, new CaseData
+            {
+                Source = "intake",
+                Script = intake.Script,
+                EmergencyKind = intake.EmergencyKind,
+                Answers = new Dictionary<string, string>(intake.Answers),
+                Consent = intake.Consent,
+            });
+        }
+        var request = JsonSerializer.Deserialize<HandoffRequest>(payload)!;
+        var category = routed.Request.Category ?? Language.Triage.TriageClassifier.CategoryOf(request.EmergencyKind);
+        return new IncomingCase(category, request.Urgency, request.Language, routed.Request.Prefecture, new CaseData
+        {
+            Source = "handoff",
+            Reason = request.Reason,
+            EmergencyKind = request.EmergencyKind,
+            Answers = request.ConsentToShare ? new Dictionary<string, string>(request.Answers) : [],
+            Consent = request.ConsentToShare ? new ConsentRecord { ShareWithOrganisation = true, At = request.CreatedAt, Notice = "commands.human.explain" } : null,
+        });
+    }
+
+    private static CaseData Copy(CaseData data) =>
+        JsonSerializer.Deserialize(JsonSerializer.Serialize(data, CaseJson.Default.CaseData), CaseJson.Default.CaseData)!;
+
+    private static string Iso(DateTimeOffset? at) => at?.ToString("O", CultureInfo.InvariantCulture) ?? string.Empty;
+
+    private sealed record IncomingCase(string? Category, string Urgency, string Language, string? Prefecture, CaseData Data);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId} opened ({Urgency}).")]
+    private partial void LogOpened(string caseId, string urgency);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The offer of case {CaseId} ran out; it moved on (now with {OrganizationId}).")]
+    private partial void LogOfferExpired(string caseId, string? organizationId);
+}
+
+/// <summary>The case changed under us (another replica); the event is retried.</summary>
+public sealed class CaseConflictException(string caseId) : Exception($"Case {caseId} changed while it was being updated.");
+
+/// <summary>The parts of a <c>case.routed</c> event the handoff reads.</summary>
+internal sealed record RoutedCaseView(long EventId, string EventKind, MatchRequest Request, MatchResult Result);
+
+/// <summary>A worker's message for their case (the <c>case.worker_message</c> domain event).</summary>
+internal sealed record WorkerMessage(string? CaseId, string Text, DateTimeOffset At, bool Emergency);
+
+/// <summary>Canned replies staff can send: the text lives in every locale as <c>handoff.canned.{id}</c>.</summary>
+public static class CannedReplies
+{
+    public static readonly IReadOnlyList<string> Ids = ["greeting", "safe_time", "documents", "evidence", "working_on_it", "danger"];
+
+    public static string Key(string id) => $"handoff.canned.{id}";
+}

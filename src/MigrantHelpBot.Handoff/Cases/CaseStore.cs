@@ -1,0 +1,383 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using MigrantHelpBot.Data;
+
+namespace MigrantHelpBot.Handoff.Cases;
+
+/// <summary>What a staff member may see: every case (admin), or the offered and held cases of one organisation.</summary>
+public sealed record CaseScope(string? OrganizationId, bool All)
+{
+    public static CaseScope For(Actor actor) => new(actor.OrganizationId, actor.IsAdmin);
+
+    public bool Sees(CaseRecord record) =>
+        All || (OrganizationId is not null && record.OrganizationId == OrganizationId
+                && record.Status is CaseStatus.Offered or CaseStatus.Transferred or CaseStatus.Accepted);
+}
+
+/// <summary>Filters of the case list.</summary>
+public sealed record CaseFilter(IReadOnlyList<string>? Statuses = null, string? Urgency = null, string? Language = null, string? Category = null, int Limit = 200);
+
+/// <summary>Cases, their timelines and the audit of staff access, on SQLite or PostgreSQL.</summary>
+public sealed class CaseStore(Database database)
+{
+    internal const string Columns = "id, conversation_key, status, category, urgency, language, prefecture, organization_id, assignee_id, assignee_name, data, offer_expires_at, created_at, updated_at, closed_at, version";
+
+    /// <summary>A new case id: short enough to read out on the phone (<c>MHB-7K3Q9X</c>), random so ids reveal nothing.</summary>
+    public static string NewId()
+    {
+        const string alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+        Span<char> chars = stackalloc char[8];
+        for (var i = 0; i < chars.Length; i++) chars[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
+        return "MHB-" + new string(chars);
+    }
+
+    public async Task<CaseTransaction> BeginAsync(CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        var connection = await database.OpenAsync(cancellationToken);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            return new CaseTransaction(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<CaseRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT {Columns} FROM cases WHERE id = @id").With("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadCase(reader) : null;
+    }
+
+    /// <summary>The open case of a conversation, if any.</summary>
+    public async Task<CaseRecord?> FindOpenAsync(string conversationKey, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await FindOpenAsync(connection, null, conversationKey, cancellationToken);
+    }
+
+    internal static async Task<CaseRecord?> FindOpenAsync(DbConnection connection, DbTransaction? transaction, string conversationKey, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(
+            $"SELECT {Columns} FROM cases WHERE conversation_key = @key AND status IN ('new', 'offered', 'transferred', 'accepted') ORDER BY created_at DESC LIMIT 1", transaction)
+            .With("key", conversationKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadCase(reader) : null;
+    }
+
+    /// <summary>Cases the scope sees, emergencies first, then the longest waiting.</summary>
+    public async Task<IReadOnlyList<CaseRecord>> ListAsync(CaseScope scope, CaseFilter filter, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var where = new List<string>();
+        await using var command = connection.Command(string.Empty);
+        if (!scope.All)
+        {
+            where.Add("organization_id = @org AND status IN ('offered', 'transferred', 'accepted')");
+            command.With("org", scope.OrganizationId ?? "\u0000");
+        }
+        if (filter.Statuses is { Count: > 0 } statuses)
+        {
+            var names = statuses.Select((s, i) => { command.With($"s{i}", s); return $"@s{i}"; });
+            where.Add($"status IN ({string.Join(", ", names)})");
+        }
+        if (filter.Urgency is not null) { where.Add("urgency = @urgency"); command.With("urgency", filter.Urgency); }
+        if (filter.Language is not null) { where.Add("language = @language"); command.With("language", filter.Language); }
+        if (filter.Category is not null) { where.Add("category = @category"); command.With("category", filter.Category); }
+        command.With("max", filter.Limit);
+        command.CommandText = $"""
+            SELECT {Columns} FROM cases {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : string.Empty)}
+            ORDER BY CASE WHEN status IN ('resolved', 'closed_by_worker') THEN 1 ELSE 0 END, CASE WHEN urgency = 'P0' THEN 0 WHEN urgency = 'P1' THEN 1 ELSE 2 END, created_at
+            LIMIT @max
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cases = new List<CaseRecord>();
+        while (await reader.ReadAsync(cancellationToken)) cases.Add(ReadCase(reader));
+        return cases;
+    }
+
+    public async Task<IReadOnlyList<CaseEvent>> EventsAsync(string caseId, CancellationToken cancellationToken, long after = 0)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "SELECT id, case_id, at, kind, actor, text, data, delivery, delivery_error FROM case_events WHERE case_id = @id AND id > @after ORDER BY id")
+            .With("id", caseId).With("after", after);
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
+    /// <summary>Worker-bound entries (staff messages, notices) not yet delivered, oldest first.</summary>
+    public async Task<IReadOnlyList<CaseEvent>> PendingDeliveriesAsync(int max, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "SELECT id, case_id, at, kind, actor, text, data, delivery, delivery_error FROM case_events WHERE delivery = 'pending' ORDER BY id LIMIT @max")
+            .With("max", max);
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
+    public async Task MarkDeliveryAsync(long eventId, string outcome, string? error, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("UPDATE case_events SET delivery = @outcome, delivery_error = @error WHERE id = @id")
+            .With("outcome", outcome).With("error", error).With("id", eventId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Domain events of <paramref name="kinds"/> nobody has handled yet, oldest first.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> UnhandledAsync(IReadOnlyList<string> kinds, int max, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(string.Empty);
+        var names = kinds.Select((k, i) => { command.With($"k{i}", k); return $"@k{i}"; }).ToList();
+        command.CommandText = $"SELECT id, kind, conversation_key, payload, created_at FROM domain_events WHERE kind IN ({string.Join(", ", names)}) AND handled_at IS NULL ORDER BY id LIMIT @max";
+        command.With("max", max);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<StoredEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new StoredEvent(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), reader.GetString(1), reader.GetString(2), reader.GetString(3), Time(reader.GetValue(4))));
+        }
+        return events;
+    }
+
+    /// <summary>Offers past their SLA.</summary>
+    public async Task<IReadOnlyList<CaseRecord>> ExpiredOffersAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"SELECT {Columns} FROM cases WHERE status IN ('offered', 'transferred') AND offer_expires_at <= @now ORDER BY offer_expires_at LIMIT @max")
+            .With("now", now.ToUnixTimeMilliseconds()).With("max", max);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cases = new List<CaseRecord>();
+        while (await reader.ReadAsync(cancellationToken)) cases.Add(ReadCase(reader));
+        return cases;
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> AuditAsync(string? caseId, string? actor, int limit, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var where = new List<string>();
+        await using var command = connection.Command(string.Empty);
+        if (caseId is not null) { where.Add("case_id = @case"); command.With("case", caseId); }
+        if (actor is not null) { where.Add("actor = @actor"); command.With("actor", actor); }
+        command.With("max", limit);
+        command.CommandText = $"SELECT id, at, actor, organization_id, action, case_id, detail FROM case_audit {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : string.Empty)} ORDER BY id DESC LIMIT @max";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var entries = new List<AuditRecord>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new AuditRecord(
+                Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
+                DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture)),
+                reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+        }
+        return entries;
+    }
+
+    /// <summary>Records one access or action outside a transaction (a staff member viewed a case).</summary>
+    public async Task AuditAsync(Actor actor, string action, string? caseId, string? detail, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await CaseTransaction.InsertAuditAsync(connection, null, actor, action, caseId, detail, at, cancellationToken);
+    }
+
+    internal static CaseRecord ReadCase(DbDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        ConversationKey = reader.GetString(1),
+        Status = reader.GetString(2),
+        Category = reader.IsDBNull(3) ? null : reader.GetString(3),
+        Urgency = reader.GetString(4),
+        Language = reader.GetString(5),
+        Prefecture = reader.IsDBNull(6) ? null : reader.GetString(6),
+        OrganizationId = reader.IsDBNull(7) ? null : reader.GetString(7),
+        AssigneeId = reader.IsDBNull(8) ? null : reader.GetString(8),
+        AssigneeName = reader.IsDBNull(9) ? null : reader.GetString(9),
+        Data = JsonSerializer.Deserialize(reader.GetString(10), CaseJson.Default.CaseData) ?? new CaseData(),
+        OfferExpiresAt = reader.IsDBNull(11) ? null : Time(reader.GetValue(11)),
+        CreatedAt = Time(reader.GetValue(12)),
+        UpdatedAt = Time(reader.GetValue(13)),
+        ClosedAt = reader.IsDBNull(14) ? null : Time(reader.GetValue(14)),
+        Version = Convert.ToInt64(reader.GetValue(15), CultureInfo.InvariantCulture),
+    };
+
+    private static DateTimeOffset Time(object value) => DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture));
+
+    private static async Task<IReadOnlyList<CaseEvent>> ReadEventsAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var events = new List<CaseEvent>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(new CaseEvent(
+                Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
+                reader.GetString(1),
+                Time(reader.GetValue(2)),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.IsDBNull(6) ? null : JsonSerializer.Deserialize(reader.GetString(6), CaseJson.Default.JsonElement),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8)));
+        }
+        return events;
+    }
+}
+
+/// <summary>One audit entry: who did what to which case, when.</summary>
+public sealed record AuditRecord(long Id, DateTimeOffset At, string Actor, string? OrganizationId, string Action, string? CaseId, string? Detail);
+
+/// <summary>
+/// One unit of work on cases: the domain event that caused it marked handled, the case written
+/// (with a version check), its timeline entries, audit rows and outbox notifications — all or nothing.
+/// </summary>
+public sealed class CaseTransaction(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+{
+    /// <summary>
+    /// Marks a domain event handled; false if another replica already did (then do nothing).
+    /// <paramref name="clearPayload"/> drops its payload (a worker's message text lives on in the case only).
+    /// </summary>
+    public async Task<bool> ClaimEventAsync(long eventId, CancellationToken cancellationToken, bool clearPayload = false)
+    {
+        await using var command = connection.Command(
+            $"UPDATE domain_events SET handled_at = @now{(clearPayload ? ", payload = '{}'" : string.Empty)} WHERE id = @id AND handled_at IS NULL", transaction)
+            .With("now", Sql.Now()).With("id", eventId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>The kind and payload of a domain event, or null if it is gone (the worker deleted their data).</summary>
+    public async Task<(string Kind, string Payload)?> SourceEventAsync(long eventId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("SELECT kind, payload FROM domain_events WHERE id = @id", transaction).With("id", eventId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>Marks the case as changed now (a message either way) without a new version: the queue shows the latest activity.</summary>
+    public async Task TouchAsync(string caseId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("UPDATE cases SET updated_at = @at WHERE id = @id AND updated_at < @at", transaction)
+            .With("at", at.ToUnixTimeMilliseconds()).With("id", caseId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public Task<CaseRecord?> FindOpenAsync(string conversationKey, CancellationToken cancellationToken) =>
+        CaseStore.FindOpenAsync(connection, transaction, conversationKey, cancellationToken);
+
+    public async Task<CaseRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command($"SELECT {CaseStore.Columns} FROM cases WHERE id = @id", transaction).With("id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? CaseStore.ReadCase(reader) : null;
+    }
+
+    public async Task InsertAsync(CaseRecord record, long sourceEventId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command($"""
+            INSERT INTO cases (id, source_event_id, conversation_key, status, category, urgency, language, prefecture, organization_id, assignee_id, assignee_name, data, offer_expires_at, created_at, updated_at, closed_at, version)
+            VALUES (@id, @source, @key, @status, @category, @urgency, @language, @prefecture, @org, @assignee, @assigneeName, @data, @expires, @created, @updated, @closed, 1)
+            """, transaction);
+        Bind(command, record).With("source", sourceEventId).With("key", record.ConversationKey).With("created", record.CreatedAt.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="record"/> if nobody changed the case since <paramref name="record"/>'s version was read.</summary>
+    public async Task<bool> UpdateAsync(CaseRecord record, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("""
+            UPDATE cases SET status = @status, category = @category, urgency = @urgency, language = @language, prefecture = @prefecture,
+                organization_id = @org, assignee_id = @assignee, assignee_name = @assigneeName, data = @data, offer_expires_at = @expires,
+                updated_at = @updated, closed_at = @closed, version = version + 1
+            WHERE id = @id AND version = @version
+            """, transaction);
+        Bind(command, record).With("version", record.Version);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Adds a timeline entry; <paramref name="deliver"/> marks it for delivery to the worker.</summary>
+    public async Task AddEventAsync(string caseId, DateTimeOffset at, string kind, Actor actor, string? text, Dictionary<string, string>? data, bool deliver, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(
+            "INSERT INTO case_events (case_id, at, kind, actor, text, data, delivery) VALUES (@case, @at, @kind, @actor, @text, @data, @delivery)", transaction)
+            .With("case", caseId).With("at", at.ToUnixTimeMilliseconds()).With("kind", kind).With("actor", actor.Name == actor.Id ? actor.Id : $"{actor.Name} <{actor.Id}>")
+            .With("text", text).With("data", data is null ? null : JsonSerializer.Serialize(data, CaseJson.Default.DictionaryStringString))
+            .With("delivery", deliver ? "pending" : null);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public Task AuditAsync(Actor actor, string action, string? caseId, string? detail, DateTimeOffset at, CancellationToken cancellationToken) =>
+        InsertAuditAsync(connection, transaction, actor, action, caseId, detail, at, cancellationToken);
+
+    /// <summary>Queues a message for a channel sender (a webhook notification), committed with the case.</summary>
+    public async Task EnqueueAsync(string idempotencyKey, string channel, string conversationKey, string payload, CancellationToken cancellationToken)
+    {
+        var now = Sql.Now();
+        await using var command = connection.Command(
+            "INSERT INTO outbox (idempotency_key, channel, conversation_key, payload, status, attempts, next_attempt_at, created_at) VALUES (@key, @channel, @conversation, @payload, 'pending', 0, @now, @now) ON CONFLICT (idempotency_key) DO NOTHING", transaction)
+            .With("key", idempotencyKey).With("channel", channel).With("conversation", conversationKey).With("payload", payload).With("now", now);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records a new domain event (for the bot's own consumers), committed with the case.</summary>
+    public async Task AddDomainEventAsync(string kind, string conversationKey, string payload, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(
+            "INSERT INTO domain_events (kind, conversation_key, payload, created_at, handled_at) VALUES (@kind, @key, @payload, @now, @now)", transaction)
+            .With("kind", kind).With("key", conversationKey).With("payload", payload).With("now", Sql.Now());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>The conversation's activity log (the Direct Line transcript), oldest first.</summary>
+    public async Task<IReadOnlyList<string>> ConversationLogAsync(string conversationKey, int max, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("SELECT activity FROM activity_log WHERE conversation_key = @key ORDER BY seq LIMIT @max", transaction)
+            .With("key", conversationKey).With("max", max);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var log = new List<string>();
+        while (await reader.ReadAsync(cancellationToken)) log.Add(reader.GetString(0));
+        return log;
+    }
+
+    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await transaction.DisposeAsync();
+        await connection.DisposeAsync();
+    }
+
+    internal static async Task InsertAuditAsync(DbConnection connection, DbTransaction? transaction, Actor actor, string action, string? caseId, string? detail, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command(
+            "INSERT INTO case_audit (at, actor, organization_id, action, case_id, detail) VALUES (@at, @actor, @org, @action, @case, @detail)", transaction)
+            .With("at", at.ToUnixTimeMilliseconds()).With("actor", actor.Id).With("org", actor.OrganizationId).With("action", action).With("case", caseId)
+            .With("detail", detail is { Length: > 500 } ? detail[..500] : detail);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DbCommand Bind(DbCommand command, CaseRecord record) => command
+        .With("id", record.Id).With("status", record.Status).With("category", record.Category).With("urgency", record.Urgency)
+        .With("language", record.Language).With("prefecture", record.Prefecture).With("org", record.OrganizationId)
+        .With("assignee", record.AssigneeId).With("assigneeName", record.AssigneeName)
+        .With("data", JsonSerializer.Serialize(record.Data, CaseJson.Default.CaseData))
+        .With("expires", record.OfferExpiresAt?.ToUnixTimeMilliseconds()).With("updated", record.UpdatedAt.ToUnixTimeMilliseconds())
+        .With("closed", record.ClosedAt?.ToUnixTimeMilliseconds());
+}

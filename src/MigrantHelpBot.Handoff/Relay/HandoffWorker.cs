@@ -1,0 +1,205 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MigrantHelpBot.Bot.Schema;
+using MigrantHelpBot.Bot.Turns;
+using MigrantHelpBot.Channels;
+using MigrantHelpBot.Data;
+using MigrantHelpBot.Dialogs.Locales;
+using MigrantHelpBot.Directory.Matching;
+using MigrantHelpBot.Handoff.Cases;
+
+namespace MigrantHelpBot.Handoff.Relay;
+
+/// <summary>
+/// The handoff's background work, on every replica (the database decides who wins each piece):
+/// opens cases from routed intakes, files the worker's relayed messages, moves offers past their
+/// SLA, and delivers staff replies and status notices to the worker — in order per case, each once.
+/// </summary>
+internal sealed partial class HandoffWorker(
+    CaseStore store,
+    CaseService cases,
+    TurnRunner runner,
+    ProactiveMessenger messenger,
+    LocaleCatalog locales,
+    HandoffSignal signal,
+    IOptions<HandoffOptions> options,
+    TimeProvider clock,
+    ILogger<HandoffWorker> logger) : BackgroundService
+{
+    public const string RoutedKind = "case.routed";
+    private static readonly IReadOnlyList<string> Kinds = [RoutedKind, HandoffMiddleware.WorkerMessageKind, HandoffMiddleware.WorkerEndedKind, HandoffMiddleware.HubStatusKind];
+    private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var work = 0;
+            try
+            {
+                work += await ProcessEventsAsync(stoppingToken);
+                if (clock.GetUtcNow() >= _nextSweep)
+                {
+                    _nextSweep = clock.GetUtcNow() + options.Value.SweepInterval;
+                    work += await cases.ExpireOffersAsync(stoppingToken);
+                }
+                work += await DeliverAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                LogFailed(exception);
+            }
+            if (work == 0) await signal.WaitAsync(TimeSpan.FromMilliseconds(200), stoppingToken);
+        }
+    }
+
+    /// <summary>One pass over the events turns and the router committed.</summary>
+    internal async Task<int> ProcessEventsAsync(CancellationToken cancellationToken)
+    {
+        var pending = await store.UnhandledAsync(Kinds, 100, cancellationToken);
+        foreach (var stored in pending)
+        {
+            try
+            {
+                await HandleAsync(stored, cancellationToken);
+            }
+            catch (JsonException exception)
+            {
+                LogUnreadable(exception, stored.Id, stored.Kind);
+                await using var tx = await store.BeginAsync(cancellationToken);
+                await tx.ClaimEventAsync(stored.Id, cancellationToken, clearPayload: true);
+                await tx.CommitAsync(cancellationToken);
+            }
+            catch (CaseConflictException)
+            {
+                // Another replica changed the case meanwhile: the event stays unhandled and is tried again.
+            }
+        }
+        return pending.Count;
+    }
+
+    private async Task HandleAsync(StoredEvent stored, CancellationToken cancellationToken)
+    {
+        switch (stored.Kind)
+        {
+            case RoutedKind:
+                var routed = JsonSerializer.Deserialize<RoutedCaseView>(stored.Payload, JsonSerializerOptions.Web) ?? throw new JsonException("empty");
+                var reference = await runner.GetConversationReferenceAsync(stored.ConversationKey, cancellationToken);
+                await cases.OpenAsync(stored.Id, stored.ConversationKey, routed, reference, cancellationToken);
+                break;
+            case HandoffMiddleware.WorkerMessageKind:
+                var message = JsonSerializer.Deserialize(stored.Payload, HandoffJson.Default.WorkerMessage) ?? throw new JsonException("empty");
+                await cases.WorkerMessageAsync(stored.Id, stored.ConversationKey, message, cancellationToken);
+                break;
+            case HandoffMiddleware.WorkerEndedKind:
+                var ended = JsonSerializer.Deserialize(stored.Payload, HandoffJson.Default.DictionaryStringString) ?? throw new JsonException("empty");
+                await cases.WorkerEndedAsync(stored.Id, stored.ConversationKey, ended.GetValueOrDefault("caseId"), cancellationToken);
+                break;
+            case HandoffMiddleware.HubStatusKind:
+                var status = JsonSerializer.Deserialize(stored.Payload, HandoffJson.Default.DictionaryStringString) ?? throw new JsonException("empty");
+                await cases.HubStatusAsync(stored.Id, stored.ConversationKey, status["state"], status.GetValueOrDefault("message"), cancellationToken);
+                break;
+        }
+    }
+
+    /// <summary>Delivers pending staff messages and notices; a case whose delivery fails waits (its later messages too) and is retried.</summary>
+    internal async Task<int> DeliverAsync(CancellationToken cancellationToken)
+    {
+        var pending = await store.PendingDeliveriesAsync(100, cancellationToken);
+        var blocked = new HashSet<string>(StringComparer.Ordinal);
+        var records = new Dictionary<string, CaseRecord?>(StringComparer.Ordinal);
+        var delivered = 0;
+        foreach (var entry in pending)
+        {
+            if (blocked.Contains(entry.CaseId)) continue;
+            if (!records.TryGetValue(entry.CaseId, out var record)) records[entry.CaseId] = record = await store.GetAsync(entry.CaseId, cancellationToken);
+            if (record is null)
+            {
+                await store.MarkDeliveryAsync(entry.Id, "failed", "The case no longer exists.", cancellationToken);
+                continue;
+            }
+            try
+            {
+                var result = record.Data.Reference is { } reference
+                    ? await messenger.ContinueAsync(reference, (turn, ct) => Deliver(turn, record, entry), cancellationToken, $"case-event-{entry.Id}")
+                    : await messenger.ContinueAsync(record.ConversationKey, (turn, ct) => Deliver(turn, record, entry), cancellationToken, $"case-event-{entry.Id}");
+                if (result is null)
+                {
+                    await store.MarkDeliveryAsync(entry.Id, "failed", "The worker's conversation can no longer be reached.", cancellationToken);
+                    continue;
+                }
+                await store.MarkDeliveryAsync(entry.Id, "sent", null, cancellationToken);
+                delivered++;
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogDeliveryFailed(exception, entry.Id, entry.CaseId);
+                blocked.Add(entry.CaseId);
+            }
+        }
+        return delivered;
+    }
+
+    /// <summary>The proactive turn: what the worker reads, and the handoff state that goes with it (committed together).</summary>
+    private Task Deliver(ITurnContext turn, CaseRecord record, CaseEvent entry)
+    {
+        var data = entry.Data is { ValueKind: JsonValueKind.Object } json
+            ? json.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty, StringComparer.Ordinal)
+            : new Dictionary<string, string>(StringComparer.Ordinal);
+        var language = record.Language;
+        if (entry.Kind == CaseEventKinds.StaffMessage)
+        {
+            var from = locales.Text(language, "handoff.staff_says", data);
+            turn.Send(new Activity { Type = ActivityTypes.Message, Text = $"{from}\n{entry.Text}", Locale = language });
+            return Task.CompletedTask;
+        }
+
+        var state = data.GetValueOrDefault("state");
+        if (state is HandoffState.Waiting or HandoffState.Held)
+        {
+            turn.ConversationState.Set(HandoffState.Property, new HandoffState
+            {
+                CaseId = record.Id,
+                Status = state,
+                Language = language,
+                Organization = data.GetValueOrDefault("organization"),
+            });
+        }
+        else if (turn.ConversationState.TryGet(HandoffState.Property, out var current) && current.CaseId == record.Id)
+        {
+            turn.ConversationState.Remove(HandoffState.Property.Name);
+        }
+        data["stop"] = locales.Text(language, "commands.stop.label");
+        turn.Send(new Activity { Type = ActivityTypes.Message, Text = locales.Text(language, data["key"], data), Locale = language });
+        if (data.GetValueOrDefault("initiate") == "yes")
+        {
+            // Bot Framework's handoff protocol: an agent hub on this channel may take the case instead of our console.
+            turn.Send(new Activity
+            {
+                Type = ActivityTypes.Event,
+                Name = "handoff.initiate",
+                Value = JsonSerializer.SerializeToElement(new Dictionary<string, string>
+                {
+                    ["caseId"] = record.Id, ["category"] = record.Category ?? string.Empty, ["urgency"] = record.Urgency,
+                    ["language"] = record.Language, ["prefecture"] = record.Prefecture ?? string.Empty,
+                }, HandoffJson.Default.DictionaryStringString),
+            });
+        }
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Handoff work failed; will retry.")]
+    private partial void LogFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Event {Id} ({Kind}) cannot be read; set aside.")]
+    private partial void LogUnreadable(Exception exception, long id, string kind);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivering case event {Id} of case {CaseId} to the worker failed; will retry.")]
+    private partial void LogDeliveryFailed(Exception exception, long id, string caseId);
+}

@@ -1,0 +1,240 @@
+// The staff console: a thin client of the staff API. Sign-in gives a bearer token kept for this tab
+// only (sessionStorage). Updates come by polling, so nothing needs reloading. Everything a worker or
+// staff member wrote is shown with textContent — never as HTML.
+(() => {
+  "use strict";
+  const $ = id => document.getElementById(id);
+  const store = window.sessionStorage;
+  const statusJa = { new: "未割り当て", offered: "受付待ち", transferred: "引き継ぎ受付待ち", accepted: "担当中", resolved: "解決済み", closed_by_worker: "相談者が終了" };
+  const languageJa = { vi: "ベトナム語", tl: "タガログ語", km: "クメール語", my: "ビルマ語", en: "英語", ja: "日本語" };
+  const categoryJa = {
+    unpaid_wages: "賃金未払い", excessive_hours: "長時間労働", pregnancy: "妊娠", violence_harassment: "暴力・ハラスメント",
+    documents_withheld: "旅券・在留カードの取り上げ", forced_return: "強制帰国", runaway_risk: "職場を離れる・離れた", injury_illness: "けが・病気",
+    recruitment_debt: "借金・仲介手数料", dismissal_contract: "解雇・契約", other: "その他",
+  };
+  const kindJa = {
+    opened: "相談が作成されました", updated: "相談が更新されました", offered: "団体に提示", offer_expired: "受付期限切れ", unplaced: "受け入れ先が見つかりません",
+    accepted: "受け付けました", transferred: "引き継ぎ", resolved: "解決済み", closed_by_worker: "相談者が終了しました", hub_status: "外部ハブの状態", notice: "相談者への通知",
+  };
+  let token = store.getItem("mhb.staff.token");
+  let me = null;
+  let current = null;       // the open case's detail
+  let lastEntry = 0;
+  let timer = null;
+
+  async function api(method, path, body) {
+    const response = await fetch(path, {
+      method,
+      headers: Object.assign({ "Accept": "application/json" }, token ? { "Authorization": "Bearer " + token } : {}, body ? { "Content-Type": "application/json" } : {}),
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    if (response.status === 401 && path !== "/api/staff/token") { signOut(); throw new Error("サインインしてください。"); }
+    const text = await response.text();
+    const data = text ? JSON.parse(text) : null;
+    if (!response.ok) throw new Error((data && (data.detail || data.title)) || ("HTTP " + response.status));
+    return data;
+  }
+
+  function el(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+
+  const when = iso => new Date(iso).toLocaleString("ja-JP", { month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit" });
+  function waited(seconds) {
+    if (seconds < 3600) return Math.max(1, Math.round(seconds / 60)) + "分待ち";
+    if (seconds < 86400) return Math.round(seconds / 3600) + "時間待ち";
+    return Math.round(seconds / 86400) + "日待ち";
+  }
+
+  function showSignIn() { $("console").hidden = true; $("signin").hidden = false; }
+
+  async function start() {
+    try {
+      me = await api("GET", "/api/staff/me");
+    } catch { showSignIn(); return; }
+    $("signin").hidden = true; $("console").hidden = false;
+    $("me").textContent = me.name + (me.organizationName ? "（" + me.organizationName + "）" : me.role === "admin" ? "（コーディネーター）" : "");
+    const categories = $("f-category");
+    if (categories.options.length === 1) for (const [id, name] of Object.entries(categoryJa)) categories.append(new Option(name, id));
+    await refresh();
+    clearInterval(timer);
+    timer = setInterval(() => { if (!document.hidden) refresh().catch(() => {}); }, 2000);
+  }
+
+  function signOut() {
+    if (token) fetch("/api/staff/signout", { method: "POST", headers: { "Authorization": "Bearer " + token } }).catch(() => {});
+    token = null; store.removeItem("mhb.staff.token"); clearInterval(timer); current = null; showSignIn();
+  }
+
+  async function refresh() {
+    await loadQueue();
+    if (current) await loadTimeline();
+    $("live").textContent = "更新 " + new Date().toLocaleTimeString("ja-JP");
+  }
+
+  async function loadQueue() {
+    const params = new URLSearchParams();
+    for (const [id, name] of [["f-status", "status"], ["f-urgency", "urgency"], ["f-language", "language"], ["f-category", "category"]]) {
+      if ($(id).value) params.set(name, $(id).value);
+    }
+    const cases = await api("GET", "/api/cases?" + params);
+    const list = $("cases");
+    list.replaceChildren(...cases.map(c => {
+      const li = el("li", c.urgency.toLowerCase());
+      li.dataset.id = c.id;
+      li.setAttribute("aria-current", current && current.case.id === c.id ? "true" : "false");
+      li.append(el("span", "badge " + c.urgency, c.urgency), el("strong", null, c.id), el("span", "badge", statusJa[c.status] || c.status));
+      const line = [c.categoryJa || categoryJa[c.category] || "分類なし", languageJa[c.language] || c.language, c.prefectureJa || "都道府県不明"].join("・");
+      li.append(el("div", null, line));
+      const wait = c.waitingSeconds > 0 ? waited(c.waitingSeconds) : (c.assigneeName ? "担当: " + c.assigneeName : "");
+      li.append(el("div", "muted", [wait, me.role === "admin" && c.organizationName ? c.organizationName : ""].filter(Boolean).join("　")));
+      li.addEventListener("click", () => openCase(c.id));
+      return li;
+    }));
+    $("empty").hidden = cases.length > 0;
+  }
+
+  async function openCase(id) {
+    $("case-error").textContent = "";
+    current = await api("GET", "/api/cases/" + encodeURIComponent(id));
+    lastEntry = 0;
+    $("case").hidden = false;
+    renderCase();
+    $("timeline").replaceChildren();
+    addEntries(current.timeline);
+    document.querySelectorAll("#cases li").forEach(li => li.setAttribute("aria-current", li.dataset.id === id ? "true" : "false"));
+  }
+
+  function renderCase() {
+    const c = current.case;
+    $("case-title").textContent = c.id + "　" + (statusJa[c.status] || c.status);
+    $("case-meta").textContent = [c.urgency, c.categoryJa || "分類なし", languageJa[c.language] || c.language, c.prefectureJa || "都道府県不明",
+      c.organizationName ? "団体: " + c.organizationName : "", c.assigneeName ? "担当: " + c.assigneeName : "",
+      c.offerExpiresAt ? "受付期限: " + when(c.offerExpiresAt) : ""].filter(Boolean).join("　");
+    $("consent").textContent = current.consent.shared
+      ? "相談者は " + when(current.consent.at) + " に、この内容とチャットを支援団体と共有することに同意しました。"
+      : "相談者は担当者を求めましたが、回答内容の共有には同意していません。言語と緊急度のみです。";
+    const summary = $("summary");
+    summary.replaceChildren();
+    for (const line of current.summary) {
+      const value = el("dd", line.workerText ? "worker-text" : null, line.value);
+      if (line.workerText) value.title = "相談者の原文（未翻訳）";
+      summary.append(el("dt", null, line.label), value);
+    }
+    const canned = $("canned");
+    canned.replaceChildren(new Option("定型文を選ぶ…", ""), ...current.canned.map(r => new Option(r.ja, r.id)));
+    const open = ["new", "offered", "transferred", "accepted"].includes(c.status);
+    const mine = me.organizationId && me.organizationId === c.organizationId;
+    $("accept").hidden = !(mine && (c.status === "offered" || c.status === "transferred"));
+    $("resolve").hidden = !(open && (c.status === "accepted" || me.role === "admin"));
+    $("transfer-box").hidden = !open;
+    $("reply-form").hidden = c.status !== "accepted";
+    if (!$("transfer-org").options.length) {
+      api("GET", "/api/staff/organizations").then(orgs => {
+        $("transfer-org").replaceChildren(...orgs.map(o => new Option(o.nameJa, o.id)));
+      }).catch(() => {});
+    }
+  }
+
+  function addEntries(entries) {
+    const list = $("timeline");
+    for (const e of entries) {
+      if (e.id <= lastEntry) continue;
+      lastEntry = e.id;
+      let li;
+      if (e.kind === "worker_message") {
+        li = el("li", "worker_message");
+        li.append(el("span", "who", "相談者・" + when(e.at) + "（原文）"), document.createTextNode(e.text || ""));
+      } else if (e.kind === "staff_message") {
+        li = el("li", "staff_message");
+        const state = e.delivery === "sent" ? "届きました" : e.delivery === "failed" ? "送れませんでした" : "送信中";
+        li.append(el("span", "who", e.actor + "・" + when(e.at) + "・" + state), document.createTextNode(e.text || ""));
+      } else if (e.kind === "bot_message") {
+        li = el("li", "bot_message");
+        li.append(el("span", "who", "ボット・" + when(e.at)), document.createTextNode(e.text || ""));
+      } else if (e.kind === "note") {
+        li = el("li", "note");
+        li.append(el("span", "who", "内部メモ・" + e.actor + "・" + when(e.at)), document.createTextNode(e.text || ""));
+      } else {
+        const detail = e.kind === "transferred" ? "（理由: " + (e.text || "") + "）" : e.kind === "notice" ? "" : "";
+        li = el("li", "status", when(e.at) + "　" + (kindJa[e.kind] || e.kind) + detail);
+      }
+      list.append(li);
+    }
+  }
+
+  async function loadTimeline() {
+    const before = current.case.status;
+    const entries = await api("GET", "/api/cases/" + encodeURIComponent(current.case.id) + "/timeline?after=" + lastEntry);
+    addEntries(entries);
+    const changed = entries.some(e => !["worker_message", "staff_message", "bot_message", "note"].includes(e.kind));
+    const pending = entries.some(e => e.kind === "staff_message" && e.delivery === "pending");
+    if (changed || pending) {
+      const id = current.case.id;
+      current = await api("GET", "/api/cases/" + encodeURIComponent(id));
+      if (before !== current.case.status) renderCase();
+      // delivery states change without new entries: redraw the whole timeline
+      lastEntry = 0; $("timeline").replaceChildren(); addEntries(current.timeline);
+    }
+  }
+
+  async function act(method, path, body) {
+    $("case-error").textContent = "";
+    try {
+      await api(method, path, body);
+      await openCase(current.case.id);
+      await loadQueue();
+    } catch (error) {
+      $("case-error").textContent = error.message;
+    }
+  }
+
+  $("signin-form").addEventListener("submit", async event => {
+    event.preventDefault();
+    $("signin-error").textContent = "";
+    try {
+      const answer = await api("POST", "/api/staff/token", { email: $("email").value, password: $("password").value });
+      token = answer.access_token;
+      store.setItem("mhb.staff.token", token);
+      $("password").value = "";
+      await start();
+    } catch (error) {
+      $("signin-error").textContent = error.message;
+    }
+  });
+  $("signout").addEventListener("click", signOut);
+  $("filters").addEventListener("change", () => loadQueue().catch(() => {}));
+  $("accept").addEventListener("click", () => act("POST", "/api/cases/" + encodeURIComponent(current.case.id) + "/accept"));
+  $("resolve").addEventListener("click", () => { if (confirm("この相談を解決済みにしますか。相談者に通知されます。")) act("POST", "/api/cases/" + encodeURIComponent(current.case.id) + "/resolve"); });
+  $("transfer-form").addEventListener("submit", event => {
+    event.preventDefault();
+    act("POST", "/api/cases/" + encodeURIComponent(current.case.id) + "/transfer", { organizationId: $("transfer-org").value, reason: $("transfer-reason").value });
+  });
+  $("canned").addEventListener("change", () => {
+    const reply = current && current.canned.find(r => r.id === $("canned").value);
+    $("reply").value = reply ? reply.worker : "";
+    $("reply").dataset.canned = reply ? reply.id : "";
+    $("reply").title = reply ? reply.ja : "";
+  });
+  $("reply").addEventListener("input", () => { $("reply").dataset.canned = ""; $("canned").value = ""; });
+  $("reply-form").addEventListener("submit", async event => {
+    event.preventDefault();
+    const canned = $("reply").dataset.canned;
+    const text = $("reply").value.trim();
+    if (!canned && !text) return;
+    await act("POST", "/api/cases/" + encodeURIComponent(current.case.id) + "/messages", canned ? { canned } : { text });
+    if (!$("case-error").textContent) { $("reply").value = ""; $("reply").dataset.canned = ""; $("canned").value = ""; }
+  });
+  $("note-form").addEventListener("submit", async event => {
+    event.preventDefault();
+    const text = $("note").value.trim();
+    if (!text) return;
+    await act("POST", "/api/cases/" + encodeURIComponent(current.case.id) + "/notes", { text });
+    if (!$("case-error").textContent) $("note").value = "";
+  });
+
+  start();
+})();

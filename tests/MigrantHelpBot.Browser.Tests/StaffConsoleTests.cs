@@ -1,0 +1,106 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using MigrantHelpBot.Handoff.Cases;
+using MigrantHelpBot.Handoff.Staff;
+using static Microsoft.Playwright.Assertions;
+
+namespace MigrantHelpBot.Browser.Tests;
+
+/// <summary>
+/// The staff console at <c>/staff/</c> in real Chromium, with a worker on the chat page in another
+/// browser context: the worker asks for a person, staff sign in, find and accept the case, and the two
+/// talk both ways without anyone reloading a page.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class StaffConsoleTests(BotHost host)
+{
+    private const string Password = "console test password";
+
+    [Fact]
+    public async Task A_worker_message_shows_up_in_the_console_and_the_staff_reply_reaches_the_worker()
+    {
+        await using var worker = await host.OpenAsync();
+        await using var staff = await host.OpenAsync();
+        var locales = host.Locales;
+        string? caseId = null;
+
+        await worker.RunAsync(async page =>
+        {
+            await page.GotoAsync(host.Address + "/");
+            await Expect(BotMessage(page, locales.Text("en", "first_contact.choose_language"))).ToBeVisibleAsync();
+            await SayAsync(page, locales.Text("en", "commands.human.label"));
+            await Expect(BotMessage(page, locales.Text("en", "commands.human.share_ask"))).ToBeVisibleAsync();
+            await SayAsync(page, locales.Text("en", "common.yes"));
+            await Expect(BotMessage(page, locales.Text("en", "commands.human.requested"))).ToBeVisibleAsync();
+        });
+
+        // Whichever organisation the directory matched, a staff member of it signs in.
+        var store = host.Services.GetRequiredService<CaseStore>();
+        var record = await WaitForAsync(async () =>
+            (await store.ListAsync(new CaseScope(null, All: true), new CaseFilter(["offered"]), CancellationToken.None)).FirstOrDefault(c => c.Language == "en"));
+        caseId = record.Id;
+        var email = $"staff-{Guid.NewGuid():N}@example.org";
+        await host.Services.GetRequiredService<StaffStore>().AddAsync(email, Password, "山田", record.OrganizationId, admin: false, CancellationToken.None);
+
+        await staff.RunAsync(async page =>
+        {
+            await page.GotoAsync(host.Address + "/staff/");
+            await page.Locator("#email").FillAsync(email);
+            await page.Locator("#password").FillAsync("wrong password");
+            await page.Locator("#signin-button").ClickAsync();
+            await Expect(page.Locator("#signin-error")).Not.ToBeEmptyAsync();
+            await page.Locator("#password").FillAsync(Password);
+            await page.Locator("#signin-button").ClickAsync();
+
+            var item = page.Locator("#cases li").Filter(new() { HasText = caseId });
+            await Expect(item).ToBeVisibleAsync();
+            await item.ClickAsync();
+            await Expect(page.Locator("#case-title")).ToContainTextAsync(caseId);
+            await page.Locator("#accept").ClickAsync();
+            await Expect(page.Locator("#case-title")).ToContainTextAsync("担当中");
+        });
+
+        await worker.RunAsync(async page =>
+        {
+            await Expect(BotMessage(page, "山田")).ToBeVisibleAsync(); // "Yamada from … has your case now"
+            await SayAsync(page, "They took my passport and I am scared");
+        });
+
+        await staff.RunAsync(async page =>
+        {
+            // The worker's message appears in the open case without a reload.
+            await Expect(page.Locator("#timeline li.worker_message").Filter(new() { HasText = "They took my passport and I am scared" })).ToBeVisibleAsync();
+            await page.Locator("#reply").FillAsync("We are here. Is it safe to talk now?");
+            await page.Locator("#send").ClickAsync();
+            await Expect(page.Locator("#timeline li.staff_message").Filter(new() { HasText = "Is it safe to talk now?" })).ToBeVisibleAsync();
+            await page.Locator("#note").FillAsync("<b>内部</b> メモ");
+            await page.Locator("#add-note").ClickAsync();
+            await Expect(page.Locator("#timeline li.note").Filter(new() { HasText = "<b>内部</b> メモ" })).ToBeVisibleAsync();
+        });
+
+        await worker.RunAsync(async page =>
+        {
+            // The staff reply arrives on the worker's Direct Line conversation, under the staff member's name.
+            await Expect(BotMessage(page, "We are here. Is it safe to talk now?")).ToBeVisibleAsync();
+            await Expect(BotMessage(page, "山田")).ToBeVisibleAsync();
+        });
+    }
+
+    private static async Task SayAsync(IPage page, string text)
+    {
+        await page.Locator("#message").FillAsync(text);
+        await page.Locator("#message").PressAsync("Enter");
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe) where T : class
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            if (await probe() is { } found) return found;
+        }
+        throw new TimeoutException("The case was not offered in time.");
+    }
+
+    private static ILocator BotMessage(IPage page, string text) =>
+        page.Locator("#transcript li.message.bot").Filter(new() { HasText = text }).First;
+}
