@@ -408,4 +408,15 @@ public class HandoffTests
         Assert.Equal(0, await StaffCommands.RunAsync(app.Services, ["staff", "webhook-secret", "--org", "union-a"], secretOut, error));
         Assert.StartsWith("whsec_", secretOut.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task In_Development_a_demo_organisation_and_staff_account_are_created_at_start_up()
+    {
+        await using var app = await StartAsync(Engine.Sqlite, new() { ["Handoff:DemoAccount"] = "true" });
+        var demo = Assert.Single(await app.Services.GetRequiredService<StaffStore>().ListAsync(CancellationToken.None), a => a.Email == DemoAccount.Email);
+        Assert.Equal((DemoAccount.OrganizationId, StaffStore.StaffRole), (demo.OrganizationId, demo.Role));
+        var organization = await app.Services.GetRequiredService<OrganizationStore>().GetAsync(DemoAccount.OrganizationId, CancellationToken.None);
+        Assert.True(organization!.Organization.Intake.Console);
+        Assert.True(organization.Organization.Sample);
+    }
 }
