@@ -23,7 +23,7 @@ internal sealed class CommitApplier(DbConnection connection) : IAsyncDisposable
         + "ON CONFLICT (conversation_key) DO UPDATE SET last_seq = activity_log_seq.last_seq + excluded.last_seq RETURNING last_seq";
     private const string InsertLog =
         "INSERT INTO activity_log (conversation_key, seq, activity, created_at) VALUES (@key, @seq, @activity, @now)";
-    private const string InsertOutbox =
+    internal const string InsertOutbox =
         "INSERT INTO outbox (idempotency_key, channel, conversation_key, payload, status, attempts, next_attempt_at, created_at) "
         + "VALUES (@ikey, @channel, @key, @payload, 'pending', 0, @now, @now) ON CONFLICT (idempotency_key) DO NOTHING";
 

@@ -10,15 +10,19 @@ public sealed record StoredEvent(long Id, string Kind, string ConversationKey, s
 public sealed class EventStore(Database database)
 {
     public Task<IReadOnlyList<StoredEvent>> ReadAsync(string conversationKey, CancellationToken cancellationToken) =>
-        QueryAsync("conversation_key = @value", conversationKey, int.MaxValue, cancellationToken);
+        QueryAsync("conversation_key = @value0", [conversationKey], int.MaxValue, cancellationToken);
 
     /// <summary>Events of <paramref name="kind"/> nobody has handled yet, oldest first.</summary>
     public Task<IReadOnlyList<StoredEvent>> ReadUnhandledAsync(string kind, int max, CancellationToken cancellationToken) =>
-        QueryAsync("kind = @value AND handled_at IS NULL", kind, max, cancellationToken);
+        ReadUnhandledAsync([kind], max, cancellationToken);
+
+    /// <summary>Events of any of <paramref name="kinds"/> nobody has handled yet, oldest first.</summary>
+    public Task<IReadOnlyList<StoredEvent>> ReadUnhandledAsync(IReadOnlyList<string> kinds, int max, CancellationToken cancellationToken) =>
+        QueryAsync($"kind IN ({string.Join(", ", kinds.Select((_, i) => $"@value{i}"))}) AND handled_at IS NULL", kinds, max, cancellationToken);
 
     /// <summary>Every event of <paramref name="kind"/>, handled or not, oldest first.</summary>
     public Task<IReadOnlyList<StoredEvent>> ReadKindAsync(string kind, int max, CancellationToken cancellationToken) =>
-        QueryAsync("kind = @value", kind, max, cancellationToken);
+        QueryAsync("kind = @value0", [kind], max, cancellationToken);
 
     /// <summary>Marks <paramref name="id"/> handled and records what came of it as a new event, together (one transaction).</summary>
     public async Task ResolveAsync(long id, string kind, string conversationKey, string payload, CancellationToken cancellationToken)
@@ -40,13 +44,14 @@ public sealed class EventStore(Database database)
         await transaction.CommitAsync(cancellationToken);
     }
 
-    private async Task<IReadOnlyList<StoredEvent>> QueryAsync(string where, string value, int max, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredEvent>> QueryAsync(string where, IReadOnlyList<string> values, int max, CancellationToken cancellationToken)
     {
         await database.EnsureReadyAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command(
             $"SELECT id, kind, conversation_key, payload, created_at FROM domain_events WHERE {where} ORDER BY id LIMIT @max")
-            .With("value", value).With("max", max);
+            .With("max", max);
+        for (var i = 0; i < values.Count; i++) command.With($"value{i}", values[i]);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<StoredEvent>();
         while (await reader.ReadAsync(cancellationToken))

@@ -36,6 +36,7 @@ public static class DialogsServiceCollectionExtensions
             var problems = FlowValidator.Validate(flows, sp.GetRequiredService<LocaleCatalog>(), DialogRun.Actions, Commands.Names);
             return problems.Count == 0 ? flows : throw new InvalidDataException("The dialogs are not valid:\n- " + string.Join("\n- ", problems));
         });
+        services.AddSingleton<Commands>();
         services.AddSingleton<IBot, DialogEngine>();
         services.AddSingleton<ITurnErrorHandler, PoliteErrorHandler>();
         services.AddTurnMiddleware<WorkerTextMiddleware>();

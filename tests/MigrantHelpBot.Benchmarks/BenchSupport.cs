@@ -35,7 +35,7 @@ internal static class Script
         var myanmar = new MyanmarText(NullLogger<MyanmarText>.Instance);
         var flows = FlowCatalog.Load(Find("dialogs", "main.yaml"));
         var engine = new DialogEngine(flows, locales, ContentFiles.Classifier(localesPath, myanmar), ContentFiles.Prefectures(localesPath),
-            ContentFiles.MinimumWages(localesPath), myanmar, TimeProvider.System, NullLogger<DialogEngine>.Instance);
+            ContentFiles.MinimumWages(localesPath), myanmar, new Commands(locales), TimeProvider.System, NullLogger<DialogEngine>.Instance);
         return (engine, [new WorkerTextMiddleware(myanmar)], new PoliteErrorHandler(locales));
     }
 

@@ -41,7 +41,7 @@ internal static class Catalog
         string conversationId = "c1", string? locale = null, TimeProvider? clock = null)
     {
         locales ??= English;
-        var engine = new DialogEngine(flows ?? Flows, locales, Classifier, Prefectures, Wages, Myanmar, clock ?? TimeProvider.System, NullLogger<DialogEngine>.Instance);
+        var engine = new DialogEngine(flows ?? Flows, locales, Classifier, Prefectures, Wages, Myanmar, new Commands(locales), clock ?? TimeProvider.System, NullLogger<DialogEngine>.Instance);
         return new TestConversation(engine, store ?? new MemoryStateStore(), [new WorkerTextMiddleware(Myanmar)], new PoliteErrorHandler(locales),
             conversationId: conversationId, locale: locale);
     }

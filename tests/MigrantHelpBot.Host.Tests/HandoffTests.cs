@@ -62,6 +62,18 @@ public class HandoffTests
         return client;
     }
 
+    /// <summary>Gives both test unions a webhook on the fake receiver.</summary>
+    private static async Task HookAsync(BotApplication app, Func<string, Uri> url)
+    {
+        var store = app.Services.GetRequiredService<OrganizationStore>();
+        foreach (var org in new[] { "union-a", "union-b" })
+        {
+            var stored = (await store.GetAsync(org, CancellationToken.None))!;
+            var hooked = stored.Organization with { Intake = new Intake { Console = true, WebhookUrl = url(org).ToString() } };
+            Assert.Equal(WriteOutcome.Done, (await store.UpdateAsync(hooked, "test", stored.Version, CancellationToken.None)).Item1);
+        }
+    }
+
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, int seconds = 20)
@@ -203,13 +215,7 @@ public class HandoffTests
     {
         await using var receiver = await LoopbackServer.StartAsync(web => web.MapPost("/hooks/{org}", () => Results.Ok()));
         await using var app = await StartAsync(Engine.Sqlite, new() { ["Handoff:EmergencyOfferTimeout"] = "00:00:02" });
-        var store = app.Services.GetRequiredService<OrganizationStore>();
-        foreach (var org in new[] { "union-a", "union-b" })
-        {
-            var stored = (await store.GetAsync(org, CancellationToken.None))!;
-            var hooked = stored.Organization with { Intake = new Intake { Console = true, WebhookUrl = new Uri(receiver.BaseAddress, "/hooks/" + org).ToString() } };
-            Assert.Equal(WriteOutcome.Done, (await store.UpdateAsync(hooked, "test", stored.Version, CancellationToken.None)).Item1);
-        }
+        await HookAsync(app, org => new Uri(receiver.BaseAddress, "/hooks/" + org));
         var admin = await StaffAsync(app, "coordinator@coalition.example");
 
         var worker = await WorkerInDangerAsync(app);
@@ -255,12 +261,7 @@ public class HandoffTests
             return Results.Ok();
         }));
         await using var app = await StartAsync(Engine.Sqlite);
-        var store = app.Services.GetRequiredService<OrganizationStore>();
-        foreach (var id in new[] { "union-a", "union-b" })
-        {
-            var stored = (await store.GetAsync(id, CancellationToken.None))!;
-            Assert.Equal(WriteOutcome.Done, (await store.UpdateAsync(stored.Organization with { Intake = new Intake { Console = true, WebhookUrl = new Uri(receiver.BaseAddress, "/hook").ToString() } }, "test", stored.Version, CancellationToken.None)).Item1);
-        }
+        await HookAsync(app, _ => new Uri(receiver.BaseAddress, "/hook"));
         await WorkerInDangerAsync(app);
         await receiver.WaitForAsync(r => r.Path == "/hook");
         var organization = JsonDocument.Parse(body!).RootElement.GetProperty("organizationId").GetString()!;
@@ -379,16 +380,42 @@ public class HandoffTests
         using (var response = await http.PostAsync("/api/messages", BotApplication.Json(status))) Assert.True(response.IsSuccessStatusCode);
         await WaitCaseAsync(admin, c => c.GetProperty("id").GetString() == id && c.GetProperty("status").GetString() == "accepted", "the hub to take the case");
 
-        // On Direct Line (the worker's own client) the same event changes nothing.
+        // On Direct Line (the worker's own client) the same event changes nothing: it is not even recorded.
         var worker = await WorkerInDangerAsync(app);
         var second = await WaitCaseAsync(admin, c => c.GetProperty("id").GetString() != id && c.GetProperty("status").GetString() == "offered", "the second offer");
         using (var forged = await worker.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{worker.ConversationId}/activities", worker.Token,
             """{"type":"event","name":"handoff.status","from":{"id":"x"},"value":{"state":"completed"}}""")) Assert.True(forged.IsSuccessStatusCode);
-        await Task.Delay(500);
+        var statuses = await app.Services.GetRequiredService<Data.EventStore>().ReadKindAsync("case.hub_status", 10, CancellationToken.None);
+        Assert.Equal("emulator/conversations/hub-1", Assert.Single(statuses).ConversationKey);
         Assert.Equal("offered", (await WaitCaseAsync(admin, c => c.GetProperty("id").GetString() == second.GetProperty("id").GetString(), "the second case")).GetProperty("status").GetString());
 
         // handoff.initiate went to the worker's channel with the offer (Bot Framework handoff protocol).
-        Assert.Contains((await worker.PollAsync()).Concat([]), a => a.Type == ActivityTypes.Event && a.Name == "handoff.initiate");
+        await EventuallyAsync(async () => (await worker.PollAsync()).Any(a => a.Type == ActivityTypes.Event && a.Name == "handoff.initiate") ? "" : null, "handoff.initiate");
+    }
+
+    [Fact]
+    public async Task A_webhook_that_fails_for_a_while_gets_the_notification_once_it_answers_with_the_same_delivery_id()
+    {
+        var calls = new System.Collections.Concurrent.ConcurrentQueue<(string Delivery, string Timestamp, string Signature, string Body)>();
+        await using var receiver = await LoopbackServer.StartAsync(web => web.MapPost("/hook", async (HttpRequest request) =>
+        {
+            var body = await new StreamReader(request.Body).ReadToEndAsync();
+            calls.Enqueue((request.Headers[WebhookSender.DeliveryHeader].ToString(), request.Headers[WebhookSender.TimestampHeader].ToString(), request.Headers[WebhookSender.SignatureHeader].ToString(), body));
+            return calls.Count <= 2 ? Results.StatusCode(503) : Results.Ok();
+        }));
+        await using var app = await StartAsync(Engine.Sqlite, new() { ["Outbox:MaxBackoff"] = "00:00:00.200" });
+        await HookAsync(app, _ => new Uri(receiver.BaseAddress, "/hook"));
+        await WorkerInDangerAsync(app);
+        await EventuallyAsync(() => Task.FromResult(calls.Count >= 3 ? "" : null), "three attempts");
+        await Task.Delay(500);
+        Assert.Equal(3, calls.Count); // two failures, one success, then nothing more
+        var attempts = calls.ToList();
+        Assert.Single(attempts.Select(a => a.Delivery).Distinct());
+        Assert.Single(attempts.Select(a => a.Body).Distinct());
+        var organization = JsonDocument.Parse(attempts[0].Body).RootElement.GetProperty("organizationId").GetString()!;
+        var secret = await app.Services.GetRequiredService<WebhookSecrets>().GetAsync(organization, CancellationToken.None);
+        Assert.All(attempts, a => Assert.Equal(WebhookSender.Sign(secret, long.Parse(a.Timestamp, System.Globalization.CultureInfo.InvariantCulture), a.Body), a.Signature));
+        Assert.Equal(Bot.Storage.OutboxStatus.Sent, await app.Services.GetRequiredService<Bot.Storage.IOutboxStore>().GetStatusAsync("webhook:" + attempts[0].Delivery, CancellationToken.None));
     }
 
     [Fact]

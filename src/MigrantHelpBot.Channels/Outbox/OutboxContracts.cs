@@ -28,26 +28,7 @@ public interface IOutboxSender
 }
 
 /// <summary>Wakes the dispatcher when a commit added outbox entries, so they go out at once.</summary>
-public sealed class OutboxSignal : IDisposable
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Dispose() => _signal.Dispose();
-
-    public void Notify()
-    {
-        try
-        {
-            if (_signal.CurrentCount == 0) _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled.
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-}
+public sealed class OutboxSignal : Bot.WakeSignal;
 
 public sealed class OutboxOptions
 {

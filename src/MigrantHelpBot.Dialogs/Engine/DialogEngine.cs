@@ -21,13 +21,13 @@ public sealed partial class DialogEngine(
     Prefectures prefectures,
     MinimumWages wages,
     MyanmarText myanmar,
+    Commands commands,
     TimeProvider clock,
     ILogger<DialogEngine> logger) : IBot
 {
     /// <summary>Most steps one turn may run; more means a loop in the flows.</summary>
     public const int MaxStepsPerTurn = 200;
 
-    private readonly Commands _commands = new(locales);
     private readonly PromptReader _reader = new(locales, prefectures);
 
     internal FlowCatalog Flows => flows;
@@ -37,7 +37,7 @@ public sealed partial class DialogEngine(
     internal MinimumWages Wages => wages;
     internal MyanmarText Myanmar => myanmar;
     internal TimeProvider Clock => clock;
-    internal Commands Commands => _commands;
+    internal Commands Commands => commands;
     internal PromptReader Reader => _reader;
 
     public Task OnTurnAsync(ITurnContext turn, CancellationToken cancellationToken)

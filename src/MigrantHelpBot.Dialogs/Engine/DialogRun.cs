@@ -51,7 +51,7 @@ internal sealed class DialogRun
     public void OnMessage(string text)
     {
         Repair();
-        _triage = _engine.Classifier.Classify(text, _profile.Language ?? _turn.Activity.Locale);
+        _triage = TurnTriage.Classify(_turn, _engine.Classifier, text);
 
         // A global command, unless the message reads as danger ("saklolo!" is a cry for help, not the help menu).
         if (!_triage.Emergency && _engine.Commands.Match(text) is { } command)

@@ -170,7 +170,7 @@ public static class StaffApi
         var result = await action;
         return result.Outcome switch
         {
-            CaseOutcome.Done => TypedResults.Json(new { id = result.Case!.Id, status = result.Case.Status }, statusCode: status),
+            CaseOutcome.Done => TypedResults.Json(new ActionResponse(result.Case!.Id, result.Case.Status), StaffApiJson.Default.ActionResponse, statusCode: status),
             CaseOutcome.NotFound => Problems.NotFound(result.Problem!),
             CaseOutcome.Invalid => Problems.BadRequest(result.Problem!),
             _ => TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status409Conflict, title: "Not possible now."),

@@ -38,6 +38,9 @@ public sealed record CaseDetail(
     CaseListItem Case, string Source, string? Reason, string? EmergencyKind, ConsentView Consent, IReadOnlyList<SummaryLine> Summary,
     IReadOnlyList<TimelineEntry> Timeline, IReadOnlyList<CannedReply> Canned, IReadOnlyList<string> OfferedTo);
 
+/// <summary>What a staff action answers: the case and its status after it.</summary>
+public sealed record ActionResponse(string Id, string Status);
+
 public sealed record OrganizationItem(string Id, string NameJa, string NameEn, bool ReceivesCases);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -53,4 +56,5 @@ public sealed record OrganizationItem(string Id, string NameJa, string NameEn, b
 [JsonSerializable(typeof(List<OrganizationItem>))]
 [JsonSerializable(typeof(List<AuditRecord>))]
 [JsonSerializable(typeof(List<CannedReply>))]
+[JsonSerializable(typeof(ActionResponse))]
 internal sealed partial class StaffApiJson : JsonSerializerContext;

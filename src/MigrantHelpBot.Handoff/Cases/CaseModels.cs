@@ -48,8 +48,6 @@ public sealed record CaseRecord
     public required DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? ClosedAt { get; init; }
     public required long Version { get; init; }
-
-    public bool Emergency => Urgency == "P0";
 }
 
 /// <summary>What a case knows beyond its indexed columns.</summary>
@@ -81,9 +79,6 @@ public sealed class CaseData
 
     /// <summary>The directory answered from its fallback (nobody met every constraint).</summary>
     [JsonPropertyName("fallback")] public bool Fallback { get; set; }
-
-    /// <summary>When the worker last wrote (Messenger's reply window, staff's "waiting since").</summary>
-    [JsonPropertyName("lastWorkerMessageAt")] public DateTimeOffset? LastWorkerMessageAt { get; set; }
 }
 
 /// <summary>One entry of a case's timeline: a message either way, a note, or a change of status.</summary>

@@ -40,8 +40,8 @@ public sealed partial class CaseService(
 {
     private const int MaxAttempts = 5;
 
-    /// <summary>Opens (or adds to) the case for a routed intake or request for a person. False if the event was handled elsewhere.</summary>
-    internal async Task OpenAsync(long routedEventId, string conversationKey, RoutedCaseView routed, ConversationReference? reference, CancellationToken cancellationToken)
+    /// <summary>Opens (or adds to) the case for a routed intake or request for a person; nothing if another replica handled the event.</summary>
+    internal async Task OpenAsync(long routedEventId, string conversationKey, RoutedCase routed, ConversationReference? reference, CancellationToken cancellationToken)
     {
         await using var tx = await store.BeginAsync(cancellationToken);
         if (!await tx.ClaimEventAsync(routedEventId, cancellationToken)) return;
@@ -121,7 +121,7 @@ public sealed partial class CaseService(
             if (actor.OrganizationId is null || actor.OrganizationId != record.OrganizationId) return CaseActionResult.Conflict("Only staff of the organisation the case is offered to can accept it.");
             var organization = await organizations.FindAsync(record.OrganizationId, cancellationToken);
             var accepted = record with { Status = CaseStatus.Accepted, AssigneeId = actor.Id, AssigneeName = actor.Name, OfferExpiresAt = null, UpdatedAt = now };
-            if (!await tx.UpdateAsync(accepted, cancellationToken)) return null;
+            if (await tx.UpdateAsync(accepted, cancellationToken) is null) return null;
             await tx.AddEventAsync(record.Id, now, CaseEventKinds.Accepted, actor, null, new() { ["organizationId"] = record.OrganizationId }, false, cancellationToken);
             await NoticeAsync(tx, accepted, now, "handoff.accepted", HandoffState.Held, new() { ["name"] = actor.Name, ["organization"] = organization?.NameEn ?? record.OrganizationId }, cancellationToken);
             return new CaseActionResult(CaseOutcome.Done, accepted);
@@ -169,10 +169,10 @@ public sealed partial class CaseService(
                 Status = CaseStatus.Transferred, OrganizationId = organizationId, AssigneeId = null, AssigneeName = null,
                 OfferExpiresAt = now + options.Value.OfferTimeoutFor(record.Urgency), UpdatedAt = now, Data = data,
             };
-            if (!await tx.UpdateAsync(moved, cancellationToken)) return null;
+            if (await tx.UpdateAsync(moved, cancellationToken) is not { } stored) return null;
             await tx.AddEventAsync(record.Id, now, CaseEventKinds.Transferred, actor, reason, new() { ["from"] = record.OrganizationId ?? string.Empty, ["to"] = organizationId }, false, cancellationToken);
             await WebhookNotifier.EnqueueAsync(tx, record, previous, CaseNotification.Withdrawn, now, cancellationToken);
-            await WebhookNotifier.EnqueueAsync(tx, moved with { Version = moved.Version + 1 }, target, CaseNotification.Offered, now, cancellationToken);
+            await WebhookNotifier.EnqueueAsync(tx, stored, target, CaseNotification.Offered, now, cancellationToken);
             await NoticeAsync(tx, moved, now, "handoff.transferred", HandoffState.Waiting, new() { ["organization"] = target.NameEn }, cancellationToken);
             return new CaseActionResult(CaseOutcome.Done, moved);
         });
@@ -184,7 +184,7 @@ public sealed partial class CaseService(
             if (!actor.IsAdmin && record.Status != CaseStatus.Accepted) return CaseActionResult.Conflict("Accept the case before resolving it.");
             var organization = record.OrganizationId is null ? null : await organizations.FindAsync(record.OrganizationId, cancellationToken);
             var resolved = record with { Status = CaseStatus.Resolved, OfferExpiresAt = null, ClosedAt = now, UpdatedAt = now };
-            if (!await tx.UpdateAsync(resolved, cancellationToken)) return null;
+            if (await tx.UpdateAsync(resolved, cancellationToken) is null) return null;
             await tx.AddEventAsync(record.Id, now, CaseEventKinds.Resolved, actor, null, null, false, cancellationToken);
             await NoticeAsync(tx, resolved, now, "handoff.resolved", state: null, new() { ["organization"] = organization?.NameEn ?? "MigrantHelpBot" }, cancellationToken);
             return new CaseActionResult(CaseOutcome.Done, resolved);
@@ -215,10 +215,9 @@ public sealed partial class CaseService(
                 // Danger now: the case becomes an emergency, and an offer waits no longer than an emergency offer may.
                 var limit = message.At + options.Value.EmergencyOfferTimeout;
                 var raised = record with { Urgency = "P0", UpdatedAt = message.At, OfferExpiresAt = record.OfferExpiresAt is { } at && at > limit ? limit : record.OfferExpiresAt };
-                if (await tx.UpdateAsync(raised, cancellationToken))
-                {
-                    await tx.AddEventAsync(record.Id, message.At, CaseEventKinds.Updated, Actor.System, null, new() { ["urgency"] = "P0" }, false, cancellationToken);
-                }
+                // Lost to a concurrent change: the whole event is retried, so the raise is never dropped.
+                if (await tx.UpdateAsync(raised, cancellationToken) is null) throw new CaseConflictException(record.Id);
+                await tx.AddEventAsync(record.Id, message.At, CaseEventKinds.Updated, Actor.System, null, new() { ["urgency"] = "P0" }, false, cancellationToken);
             }
         }
         await tx.CommitAsync(cancellationToken);
@@ -234,7 +233,7 @@ public sealed partial class CaseService(
         if (record is not null && CaseStatus.IsOpen(record.Status))
         {
             var closed = record with { Status = CaseStatus.ClosedByWorker, OfferExpiresAt = null, ClosedAt = now, UpdatedAt = now };
-            if (!await tx.UpdateAsync(closed, cancellationToken)) throw new CaseConflictException(record.Id);
+            if (await tx.UpdateAsync(closed, cancellationToken) is null) throw new CaseConflictException(record.Id);
             await tx.AddEventAsync(record.Id, now, CaseEventKinds.ClosedByWorker, Actor.Worker, null, null, false, cancellationToken);
             var organization = record.OrganizationId is null ? null : await organizations.FindAsync(record.OrganizationId, cancellationToken);
             await WebhookNotifier.EnqueueAsync(tx, record, organization, CaseNotification.Closed, now, cancellationToken);
@@ -257,14 +256,14 @@ public sealed partial class CaseService(
             {
                 case "accepted" when record.Status != CaseStatus.Accepted:
                     var accepted = record with { Status = CaseStatus.Accepted, AssigneeId = hub.Id, AssigneeName = hub.Name, OfferExpiresAt = null, UpdatedAt = now };
-                    if (!await tx.UpdateAsync(accepted, cancellationToken)) throw new CaseConflictException(record.Id);
+                    if (await tx.UpdateAsync(accepted, cancellationToken) is null) throw new CaseConflictException(record.Id);
                     await tx.AddEventAsync(record.Id, now, CaseEventKinds.Accepted, hub, null, null, false, cancellationToken);
                     // The hub talks with the worker itself: the bot steps aside, as for our own staff.
                     await NoticeAsync(tx, accepted, now, "handoff.accepted_hub", HandoffState.Held, [], cancellationToken);
                     break;
                 case "completed":
                     var resolved = record with { Status = CaseStatus.Resolved, OfferExpiresAt = null, ClosedAt = now, UpdatedAt = now };
-                    if (!await tx.UpdateAsync(resolved, cancellationToken)) throw new CaseConflictException(record.Id);
+                    if (await tx.UpdateAsync(resolved, cancellationToken) is null) throw new CaseConflictException(record.Id);
                     await tx.AddEventAsync(record.Id, now, CaseEventKinds.Resolved, hub, null, null, false, cancellationToken);
                     await NoticeAsync(tx, resolved, now, "handoff.resolved", state: null, new() { ["organization"] = "MigrantHelpBot" }, cancellationToken);
                     break;
@@ -282,35 +281,25 @@ public sealed partial class CaseService(
     private async Task<bool> OfferNextAsync(CaseTransaction tx, CaseRecord record, DateTimeOffset now, OrganizationInfo? previous, CancellationToken cancellationToken)
     {
         var data = Copy(record.Data);
-        OrganizationInfo? next = null;
-        foreach (var candidate in data.Candidates.Where(c => !data.OfferedTo.Contains(c)))
-        {
-            var found = await organizations.FindAsync(candidate, cancellationToken);
-            if (found is { ReceivesCases: true, AcceptingCases: true })
-            {
-                next = found;
-                break;
-            }
-        }
+        var known = (await organizations.AllAsync(cancellationToken)).ToDictionary(o => o.Id, StringComparer.Ordinal);
+        var next = data.Candidates.Where(c => !data.OfferedTo.Contains(c))
+            .Select(known.GetValueOrDefault).FirstOrDefault(o => o is { ReceivesCases: true, AcceptingCases: true });
         if (next is null)
         {
             var unplaced = record with { Status = CaseStatus.New, OrganizationId = null, AssigneeId = null, AssigneeName = null, OfferExpiresAt = null, UpdatedAt = now };
-            if (!await tx.UpdateAsync(unplaced, cancellationToken)) return false;
+            if (await tx.UpdateAsync(unplaced, cancellationToken) is null) return false;
             await tx.AddEventAsync(record.Id, now, CaseEventKinds.Unplaced, Actor.System, null, null, false, cancellationToken);
-            if (record.Status != CaseStatus.New || record.Version == 1)
-            {
-                await NoticeAsync(tx, unplaced, now, "handoff.unplaced", HandoffState.Waiting, [], cancellationToken);
-            }
+            await NoticeAsync(tx, unplaced, now, "handoff.unplaced", HandoffState.Waiting, [], cancellationToken);
             return true;
         }
 
         data.OfferedTo.Add(next.Id);
         var timeout = options.Value.OfferTimeoutFor(record.Urgency);
         var offered = record with { Status = CaseStatus.Offered, OrganizationId = next.Id, AssigneeId = null, AssigneeName = null, OfferExpiresAt = now + timeout, UpdatedAt = now, Data = data };
-        if (!await tx.UpdateAsync(offered, cancellationToken)) return false;
+        if (await tx.UpdateAsync(offered, cancellationToken) is not { } stored) return false;
         await tx.AddEventAsync(record.Id, now, CaseEventKinds.Offered, Actor.System, null,
             new() { ["organizationId"] = next.Id, ["expiresAt"] = Iso(offered.OfferExpiresAt) }, false, cancellationToken);
-        await WebhookNotifier.EnqueueAsync(tx, offered with { Version = offered.Version + 1 }, next, CaseNotification.Offered, now, cancellationToken);
+        await WebhookNotifier.EnqueueAsync(tx, stored, next, CaseNotification.Offered, now, cancellationToken);
         var values = new Dictionary<string, string>
         {
             ["organization"] = next.NameEn,
@@ -373,7 +362,7 @@ public sealed partial class CaseService(
             Data = data,
             UpdatedAt = now,
         };
-        if (!await tx.UpdateAsync(merged, cancellationToken)) throw new CaseConflictException(existing.Id);
+        if (await tx.UpdateAsync(merged, cancellationToken) is null) throw new CaseConflictException(existing.Id);
         await tx.AddEventAsync(existing.Id, now, CaseEventKinds.Updated, Actor.System, null,
             new() { ["source"] = incoming.Data.Source, ["urgency"] = urgency, ["consent"] = incoming.Data.Consent is null ? "no" : "yes" }, false, cancellationToken);
     }
@@ -399,7 +388,7 @@ public sealed partial class CaseService(
         }
     }
 
-    private static IncomingCase Incoming(string kind, string payload, RoutedCaseView routed)
+    private static IncomingCase Incoming(string kind, string payload, RoutedCase routed)
     {
         if (kind == CaseIntake.EventKind)
         {
@@ -441,9 +430,6 @@ public sealed partial class CaseService(
 
 /// <summary>The case changed under us (another replica); the event is retried.</summary>
 public sealed class CaseConflictException(string caseId) : Exception($"Case {caseId} changed while it was being updated.");
-
-/// <summary>The parts of a <c>case.routed</c> event the handoff reads.</summary>
-internal sealed record RoutedCaseView(long EventId, string EventKind, MatchRequest Request, MatchResult Result);
 
 /// <summary>A worker's message for their case (the <c>case.worker_message</c> domain event).</summary>
 internal sealed record WorkerMessage(string? CaseId, string Text, DateTimeOffset At, bool Emergency);

@@ -136,24 +136,6 @@ public sealed class CaseStore(Database database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Domain events of <paramref name="kinds"/> nobody has handled yet, oldest first.</summary>
-    public async Task<IReadOnlyList<StoredEvent>> UnhandledAsync(IReadOnlyList<string> kinds, int max, CancellationToken cancellationToken)
-    {
-        await database.EnsureReadyAsync(cancellationToken);
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(string.Empty);
-        var names = kinds.Select((k, i) => { command.With($"k{i}", k); return $"@k{i}"; }).ToList();
-        command.CommandText = $"SELECT id, kind, conversation_key, payload, created_at FROM domain_events WHERE kind IN ({string.Join(", ", names)}) AND handled_at IS NULL ORDER BY id LIMIT @max";
-        command.With("max", max);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<StoredEvent>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(new StoredEvent(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), reader.GetString(1), reader.GetString(2), reader.GetString(3), Time(reader.GetValue(4))));
-        }
-        return events;
-    }
-
     /// <summary>Offers past their SLA.</summary>
     public async Task<IReadOnlyList<CaseRecord>> ExpiredOffersAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
@@ -299,8 +281,11 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Writes <paramref name="record"/> if nobody changed the case since <paramref name="record"/>'s version was read.</summary>
-    public async Task<bool> UpdateAsync(CaseRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="record"/> if nobody changed the case since <paramref name="record"/>'s version
+    /// was read; returns it as stored (its new version), or null if someone else changed it first.
+    /// </summary>
+    public async Task<CaseRecord?> UpdateAsync(CaseRecord record, CancellationToken cancellationToken)
     {
         await using var command = connection.Command("""
             UPDATE cases SET status = @status, category = @category, urgency = @urgency, language = @language, prefecture = @prefecture,
@@ -309,7 +294,7 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
             WHERE id = @id AND version = @version
             """, transaction);
         Bind(command, record).With("version", record.Version);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? record with { Version = record.Version + 1 } : null;
     }
 
     /// <summary>Adds a timeline entry; <paramref name="deliver"/> marks it for delivery to the worker.</summary>
@@ -329,19 +314,8 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
     /// <summary>Queues a message for a channel sender (a webhook notification), committed with the case.</summary>
     public async Task EnqueueAsync(string idempotencyKey, string channel, string conversationKey, string payload, CancellationToken cancellationToken)
     {
-        var now = Sql.Now();
-        await using var command = connection.Command(
-            "INSERT INTO outbox (idempotency_key, channel, conversation_key, payload, status, attempts, next_attempt_at, created_at) VALUES (@key, @channel, @conversation, @payload, 'pending', 0, @now, @now) ON CONFLICT (idempotency_key) DO NOTHING", transaction)
-            .With("key", idempotencyKey).With("channel", channel).With("conversation", conversationKey).With("payload", payload).With("now", now);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>Records a new domain event (for the bot's own consumers), committed with the case.</summary>
-    public async Task AddDomainEventAsync(string kind, string conversationKey, string payload, CancellationToken cancellationToken)
-    {
-        await using var command = connection.Command(
-            "INSERT INTO domain_events (kind, conversation_key, payload, created_at, handled_at) VALUES (@kind, @key, @payload, @now, @now)", transaction)
-            .With("kind", kind).With("key", conversationKey).With("payload", payload).With("now", Sql.Now());
+        await using var command = connection.Command(CommitApplier.InsertOutbox, transaction)
+            .With("ikey", idempotencyKey).With("channel", channel).With("key", conversationKey).With("payload", payload).With("now", Sql.Now());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

@@ -18,7 +18,7 @@ namespace MigrantHelpBot.Handoff.Relay;
 /// waits for a person, messages are added to it too. Also accepts <c>handoff.status</c> from an
 /// external agent hub. Everything it records commits with the turn, so nothing is lost or doubled.
 /// </summary>
-public sealed class HandoffMiddleware(LocaleCatalog locales, TriageClassifier classifier, TimeProvider clock) : ITurnMiddleware
+public sealed class HandoffMiddleware(LocaleCatalog locales, Commands commands, TriageClassifier classifier, TimeProvider clock) : ITurnMiddleware
 {
     public const string WorkerMessageKind = "case.worker_message";
     public const string WorkerEndedKind = "case.worker_ended";
@@ -26,8 +26,6 @@ public sealed class HandoffMiddleware(LocaleCatalog locales, TriageClassifier cl
 
     /// <summary>Channels whose inbound activities come from workers' own clients: a hub cannot speak for them.</summary>
     private static readonly HashSet<string> WorkerChannels = ["directline", "webchat"];
-
-    private readonly Commands _commands = new(locales);
 
     public async Task OnTurnAsync(ITurnContext turn, NextDelegate next, CancellationToken cancellationToken)
     {
@@ -47,8 +45,8 @@ public sealed class HandoffMiddleware(LocaleCatalog locales, TriageClassifier cl
         }
 
         var language = handoff.Language ?? locales.Fallback;
-        var command = _commands.Match(text);
-        var emergency = command is null && classifier.Classify(text, language).Emergency;
+        var command = commands.Match(text);
+        var emergency = command is null && TurnTriage.Classify(turn, classifier, text).Emergency;
         if (handoff.Status == HandoffState.Held)
         {
             switch (command)

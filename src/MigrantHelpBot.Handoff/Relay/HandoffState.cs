@@ -21,7 +21,6 @@ public sealed class HandoffState
     [JsonPropertyName("status")] public string? Status { get; set; }
 
     [JsonPropertyName("language")] public string? Language { get; set; }
-    [JsonPropertyName("organization")] public string? Organization { get; set; }
 }
 
 [JsonSerializable(typeof(HandoffState))]

@@ -19,6 +19,7 @@ namespace MigrantHelpBot.Handoff.Relay;
 /// </summary>
 internal sealed partial class HandoffWorker(
     CaseStore store,
+    EventStore events,
     CaseService cases,
     TurnRunner runner,
     ProactiveMessenger messenger,
@@ -28,8 +29,7 @@ internal sealed partial class HandoffWorker(
     TimeProvider clock,
     ILogger<HandoffWorker> logger) : BackgroundService
 {
-    public const string RoutedKind = "case.routed";
-    private static readonly IReadOnlyList<string> Kinds = [RoutedKind, HandoffMiddleware.WorkerMessageKind, HandoffMiddleware.WorkerEndedKind, HandoffMiddleware.HubStatusKind];
+    private static readonly IReadOnlyList<string> Kinds = [RoutedCase.Kind, HandoffMiddleware.WorkerMessageKind, HandoffMiddleware.WorkerEndedKind, HandoffMiddleware.HubStatusKind];
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -55,14 +55,22 @@ internal sealed partial class HandoffWorker(
             {
                 LogFailed(exception);
             }
-            if (work == 0) await signal.WaitAsync(TimeSpan.FromMilliseconds(200), stoppingToken);
+            if (work > 0) continue;
+            try
+            {
+                await signal.WaitAsync(TimeSpan.FromMilliseconds(200), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
         }
     }
 
     /// <summary>One pass over the events turns and the router committed.</summary>
     internal async Task<int> ProcessEventsAsync(CancellationToken cancellationToken)
     {
-        var pending = await store.UnhandledAsync(Kinds, 100, cancellationToken);
+        var pending = await events.ReadUnhandledAsync(Kinds, 100, cancellationToken);
         foreach (var stored in pending)
         {
             try
@@ -88,8 +96,8 @@ internal sealed partial class HandoffWorker(
     {
         switch (stored.Kind)
         {
-            case RoutedKind:
-                var routed = JsonSerializer.Deserialize<RoutedCaseView>(stored.Payload, JsonSerializerOptions.Web) ?? throw new JsonException("empty");
+            case RoutedCase.Kind:
+                var routed = RoutedCase.FromJson(stored.Payload) ?? throw new JsonException("empty");
                 var reference = await runner.GetConversationReferenceAsync(stored.ConversationKey, cancellationToken);
                 await cases.OpenAsync(stored.Id, stored.ConversationKey, routed, reference, cancellationToken);
                 break;
@@ -168,7 +176,6 @@ internal sealed partial class HandoffWorker(
                 CaseId = record.Id,
                 Status = state,
                 Language = language,
-                Organization = data.GetValueOrDefault("organization"),
             });
         }
         else if (turn.ConversationState.TryGet(HandoffState.Property, out var current) && current.CaseId == record.Id)

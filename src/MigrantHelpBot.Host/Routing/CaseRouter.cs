@@ -5,6 +5,7 @@ using MigrantHelpBot.Dialogs.Engine;
 using MigrantHelpBot.Directory.Client;
 using MigrantHelpBot.Directory.Matching;
 using MigrantHelpBot.Directory.Organizations;
+using MigrantHelpBot.Handoff.Cases;
 
 namespace MigrantHelpBot.Host.Routing;
 
@@ -16,7 +17,7 @@ namespace MigrantHelpBot.Host.Routing;
 /// </summary>
 internal sealed partial class CaseRouter(EventStore events, IDirectory directory, Prefectures prefectures, ILogger<CaseRouter> logger) : BackgroundService
 {
-    public const string RoutedKind = "case.routed";
+    public const string RoutedKind = RoutedCase.Kind;
 
     /// <summary>An event whose payload cannot be read: set aside (and logged) so the cases after it are still routed.</summary>
     public const string UnroutableKind = "case.unroutable";
@@ -75,7 +76,7 @@ internal sealed partial class CaseRouter(EventStore events, IDirectory directory
                 return 0;
             }
             var routed = new RoutedCase(stored.Id, stored.Kind, request, result);
-            await events.ResolveAsync(stored.Id, RoutedKind, stored.ConversationKey, JsonSerializer.Serialize(routed, RoutingJson.Default.RoutedCase), cancellationToken);
+            await events.ResolveAsync(stored.Id, RoutedKind, stored.ConversationKey, routed.ToJson(), cancellationToken);
         }
         return pending.Count;
     }
@@ -127,10 +128,3 @@ internal sealed partial class CaseRouter(EventStore events, IDirectory directory
     [LoggerMessage(Level = LogLevel.Warning, Message = "Routing waits: {Reason}")]
     private partial void LogUnavailable(string reason);
 }
-
-/// <summary>The <c>case.routed</c> event: which event was routed, with what request, and the directory's answer.</summary>
-internal sealed record RoutedCase(long EventId, string EventKind, MatchRequest Request, MatchResult Result);
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(RoutedCase))]
-internal sealed partial class RoutingJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -159,7 +159,7 @@
         li = el("li", "note");
         li.append(el("span", "who", "内部メモ・" + e.actor + "・" + when(e.at)), document.createTextNode(e.text || ""));
       } else {
-        const detail = e.kind === "transferred" ? "（理由: " + (e.text || "") + "）" : e.kind === "notice" ? "" : "";
+        const detail = e.kind === "transferred" ? "（理由: " + (e.text || "") + "）" : "";
         li = el("li", "status", when(e.at) + "　" + (kindJa[e.kind] || e.kind) + detail);
       }
       list.append(li);
