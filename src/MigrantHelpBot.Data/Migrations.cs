@@ -329,5 +329,40 @@ internal static class Migrations
             CREATE INDEX ix_case_audit_case ON case_audit (case_id, id);
             CREATE INDEX ix_case_audit_actor ON case_audit (actor, id);
             """),
+        new(5, "handoff: notices to organisations",
+            Sqlite: """
+            CREATE TABLE organization_notices (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                organization_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                reason TEXT,
+                case_id TEXT NOT NULL,
+                category TEXT,
+                urgency TEXT NOT NULL,
+                language TEXT NOT NULL,
+                prefecture TEXT,
+                at INTEGER NOT NULL,
+                read_at INTEGER,
+                read_by TEXT
+            );
+            CREATE INDEX ix_organization_notices_org ON organization_notices (organization_id, id);
+            """,
+            Postgres: """
+            CREATE TABLE organization_notices (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                organization_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                reason TEXT,
+                case_id TEXT NOT NULL,
+                category TEXT,
+                urgency TEXT NOT NULL,
+                language TEXT NOT NULL,
+                prefecture TEXT,
+                at BIGINT NOT NULL,
+                read_at BIGINT,
+                read_by TEXT
+            );
+            CREATE INDEX ix_organization_notices_org ON organization_notices (organization_id, id);
+            """),
     ];
 }

@@ -84,6 +84,20 @@ public sealed class StaffConsoleTests(BotHost host)
             await Expect(BotMessage(page, "We are here. Is it safe to talk now?")).ToBeVisibleAsync();
             await Expect(BotMessage(page, "山田")).ToBeVisibleAsync();
         });
+
+        // The coalition moves the case to another organisation: it leaves this queue, and the console says why.
+        var other = (await host.Services.GetRequiredService<OrganizationLookup>().AllAsync(CancellationToken.None))
+            .First(o => o.ReceivesCases && o.AcceptingCases && o.Id != record.OrganizationId);
+        var coordinator = new Actor("staff:coordinator", "調整役", "admin", null);
+        Assert.Equal(CaseOutcome.Done, (await host.Services.GetRequiredService<CaseService>().TransferAsync(coordinator, caseId, other.Id, "専門の相談員がいるため", CancellationToken.None)).Outcome);
+        await staff.RunAsync(async page =>
+        {
+            var notice = page.Locator("#notice-list li").Filter(new() { HasText = caseId });
+            await Expect(notice).ToContainTextAsync("他の団体に引き継がれました");
+            await Expect(page.Locator("#cases li").Filter(new() { HasText = caseId })).ToHaveCountAsync(0);
+            await page.Locator("#notices-read").ClickAsync();
+            await Expect(page.Locator("#notices")).ToBeHiddenAsync();
+        });
     }
 
     private static async Task SayAsync(IPage page, string text)

@@ -232,7 +232,7 @@ public class HandoffTests
         var hooks = await receiver.WaitForAsync(r => r.Path.StartsWith("/hooks/", StringComparison.Ordinal), count: 3);
         var bodies = hooks.Select(h => (h.Path, Body: JsonDocument.Parse(h.Body).RootElement)).ToList();
         Assert.Contains(bodies, h => h.Path == "/hooks/" + firstOrg && h.Body.GetProperty("type").GetString() == "case.offered");
-        Assert.Contains(bodies, h => h.Path == "/hooks/" + firstOrg && h.Body.GetProperty("type").GetString() == "case.withdrawn");
+        Assert.Contains(bodies, h => h.Path == "/hooks/" + firstOrg && h.Body.GetProperty("type").GetString() == "case.withdrawn" && h.Body.GetProperty("reason").GetString() == "offer_expired");
         Assert.Contains(bodies, h => h.Path == "/hooks/" + secondOrg && h.Body.GetProperty("type").GetString() == "case.offered");
         foreach (var (_, body) in bodies)
         {
@@ -240,7 +240,7 @@ public class HandoffTests
             Assert.Equal(id, body.GetProperty("caseId").GetString());
             Assert.Equal("P0", body.GetProperty("urgency").GetString());
             Assert.DoesNotContain("đánh", body.GetRawText(), StringComparison.Ordinal);
-            Assert.Subset(new HashSet<string> { "id", "type", "caseId", "organizationId", "category", "urgency", "language", "prefecture", "offerExpiresAt", "at" },
+            Assert.Subset(new HashSet<string> { "id", "type", "caseId", "organizationId", "category", "urgency", "language", "prefecture", "reason", "offerExpiresAt", "at" },
                 body.EnumerateObject().Select(p => p.Name).ToHashSet());
         }
         var timeline = await app.Services.GetRequiredService<Handoff.Cases.CaseStore>().EventsAsync(id, CancellationToken.None);
@@ -249,26 +249,80 @@ public class HandoffTests
         Assert.Equal(1, timeline.Count(e => e.Kind == "offered" && e.Data!.Value.GetProperty("organizationId").GetString() == secondOrg));
     }
 
+    [Theory, MemberData(nameof(Engines))]
+    public async Task An_organisation_without_a_webhook_reads_in_its_notices_that_its_offer_moved_on_and_the_case_stays_closed_to_it(Engine engine)
+    {
+        await using var app = await StartAsync(engine, new() { ["Handoff:EmergencyOfferTimeout"] = "00:00:02" });
+        var admin = await StaffAsync(app, "coordinator@coalition.example");
+        await WorkerInDangerAsync(app);
+        var offered = await WaitCaseAsync(admin, c => c.GetProperty("status").GetString() == "offered", "the offer");
+        var id = offered.GetProperty("id").GetString()!;
+        var firstOrg = offered.GetProperty("organizationId").GetString()!;
+        var secondOrg = firstOrg == "union-a" ? "union-b" : "union-a";
+        var first = await StaffAsync(app, firstOrg == "union-a" ? "a@union-a.example" : "b@union-b.example");
+        var second = await StaffAsync(app, secondOrg == "union-a" ? "a@union-a.example" : "b@union-b.example");
+        await WaitCaseAsync(admin, c => c.GetProperty("id").GetString() == id && c.GetProperty("organizationId").GetString() == secondOrg, "the offer to move on");
+
+        // The first organisation (console only, no webhook) is told why the case left its queue.
+        var notices = await first.GetFromJsonAsync<JsonElement[]>("/api/notices?unread=true");
+        var withdrawn = Assert.Single(notices!, n => n.GetProperty("type").GetString() == "case.withdrawn");
+        Assert.Equal(id, withdrawn.GetProperty("caseId").GetString());
+        Assert.Equal("offer_expired", withdrawn.GetProperty("reason").GetString());
+        Assert.Equal("P0", withdrawn.GetProperty("urgency").GetString());
+        Assert.Equal("vi", withdrawn.GetProperty("language").GetString());
+        Assert.Contains(notices!, n => n.GetProperty("type").GetString() == "case.offered" && n.GetProperty("caseId").GetString() == id);
+        Assert.DoesNotContain("đánh", JsonSerializer.Serialize(notices), StringComparison.Ordinal);
+        // The notice opens nothing: the case is 404 to the organisation it left.
+        using (var gone = await first.GetAsync($"/api/cases/{id}")) Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Empty(await CasesAsync(first));
+
+        // Each organisation reads only its own notices; the coalition reads all of them.
+        var secondNotices = await second.GetFromJsonAsync<JsonElement[]>("/api/notices");
+        Assert.All(secondNotices!, n => Assert.Equal(secondOrg, n.GetProperty("organizationId").GetString()));
+        Assert.DoesNotContain(secondNotices!, n => n.GetProperty("type").GetString() == "case.withdrawn");
+        var all = await admin.GetFromJsonAsync<JsonElement[]>("/api/notices");
+        Assert.Contains(all!, n => n.GetProperty("organizationId").GetString() == firstOrg && n.GetProperty("type").GetString() == "case.withdrawn");
+        Assert.Contains(all!, n => n.GetProperty("organizationId").GetString() == secondOrg && n.GetProperty("type").GetString() == "case.offered");
+
+        // Read: bad input changes nothing; marking read is the organisation's, not the coalition's; another organisation's notices stay unread.
+        var newest = notices!.Max(n => n.GetProperty("id").GetInt64());
+        using (var bad = await first.PostAsync("/api/notices/read", Json("""{"upTo":0}"""))) Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        using (var notJson = await first.PostAsync("/api/notices/read", Json("""{"upTo":"""))) Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+        using (var badQuery = await first.GetAsync("/api/notices?unread=maybe")) Assert.Equal(HttpStatusCode.BadRequest, badQuery.StatusCode);
+        using (var coalition = await admin.PostAsync("/api/notices/read", Json($$"""{"upTo":{{newest}}}"""))) Assert.Equal(HttpStatusCode.Forbidden, coalition.StatusCode);
+        Assert.Equal(notices!.Length, (await first.GetFromJsonAsync<JsonElement[]>("/api/notices?unread=true"))!.Length);
+        using (var read = await first.PostAsync("/api/notices/read", Json($$"""{"upTo":{{long.MaxValue}}}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+            Assert.Equal(notices!.Length, (await read.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("marked").GetInt32());
+        }
+        Assert.Empty((await first.GetFromJsonAsync<JsonElement[]>("/api/notices?unread=true"))!);
+        Assert.NotEmpty((await second.GetFromJsonAsync<JsonElement[]>("/api/notices?unread=true"))!);
+        var kept = Assert.Single((await first.GetFromJsonAsync<JsonElement[]>("/api/notices"))!, n => n.GetProperty("type").GetString() == "case.withdrawn");
+        Assert.StartsWith("staff:", kept.GetProperty("readBy").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.String, kept.GetProperty("readAt").ValueKind);
+    }
+
     [Fact]
     public async Task Webhook_notifications_are_signed_over_timestamp_and_body_with_the_organisations_secret()
     {
-        string? signature = null, timestamp = null, body = null;
+        // The receiver records a request before its handler has read it: wait for the handler itself.
+        var received = new TaskCompletionSource<(string Signature, string Timestamp, string Body)>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var receiver = await LoopbackServer.StartAsync(web => web.MapPost("/hook", async (HttpRequest request) =>
         {
-            signature = request.Headers[WebhookSender.SignatureHeader];
-            timestamp = request.Headers[WebhookSender.TimestampHeader];
-            body = await new StreamReader(request.Body).ReadToEndAsync();
+            var text = await new StreamReader(request.Body).ReadToEndAsync();
+            received.TrySetResult((request.Headers[WebhookSender.SignatureHeader].ToString(), request.Headers[WebhookSender.TimestampHeader].ToString(), text));
             return Results.Ok();
         }));
         await using var app = await StartAsync(Engine.Sqlite);
         await HookAsync(app, _ => new Uri(receiver.BaseAddress, "/hook"));
         await WorkerInDangerAsync(app);
-        await receiver.WaitForAsync(r => r.Path == "/hook");
-        var organization = JsonDocument.Parse(body!).RootElement.GetProperty("organizationId").GetString()!;
+        var (signature, timestamp, body) = await received.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        var organization = JsonDocument.Parse(body).RootElement.GetProperty("organizationId").GetString()!;
         var secret = await app.Services.GetRequiredService<WebhookSecrets>().GetAsync(organization, CancellationToken.None);
-        Assert.Equal(WebhookSender.Sign(secret, long.Parse(timestamp!, System.Globalization.CultureInfo.InvariantCulture), body!), signature);
-        Assert.True(Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - long.Parse(timestamp!, System.Globalization.CultureInfo.InvariantCulture)) < 60);
-        Assert.NotEqual(WebhookSender.Sign("wrong", long.Parse(timestamp!, System.Globalization.CultureInfo.InvariantCulture), body!), signature);
+        Assert.Equal(WebhookSender.Sign(secret, long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture), body), signature);
+        Assert.True(Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture)) < 60);
+        Assert.NotEqual(WebhookSender.Sign("wrong", long.Parse(timestamp, System.Globalization.CultureInfo.InvariantCulture), body), signature);
     }
 
     [Fact]

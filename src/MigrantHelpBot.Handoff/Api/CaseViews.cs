@@ -22,6 +22,11 @@ public sealed class CaseViews(LocaleCatalog locales, FlowCatalog flows, Prefectu
         record.AssigneeName, record.CreatedAt, record.UpdatedAt, record.OfferExpiresAt,
         CaseStatus.IsOpen(record.Status) && record.Status != CaseStatus.Accepted ? (long)(clock.GetUtcNow() - record.CreatedAt).TotalSeconds : 0);
 
+    public NoticeItem Notice(OrganizationNotice notice) => new(
+        notice.Id, notice.Type, notice.Reason, notice.CaseId, notice.OrganizationId, notice.Category,
+        notice.Category is { } category && locales.Has(StaffLanguage, $"category.{category}") ? locales.Text(StaffLanguage, $"category.{category}") : null,
+        notice.Urgency, notice.Language, notice.Prefecture, prefectures.Lookup(notice.Prefecture)?.Japanese, notice.At, notice.ReadAt, notice.ReadBy);
+
     public IReadOnlyList<SummaryLine> Summary(CaseRecord record)
     {
         var answers = record.Data.Answers;

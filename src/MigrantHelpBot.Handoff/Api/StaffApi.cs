@@ -38,6 +38,8 @@ public static class StaffApi
         staff.MapPost("/cases/{id}/transfer", TransferAsync);
         staff.MapPost("/cases/{id}/resolve", (string id, ClaimsPrincipal user, CaseService cases, CancellationToken ct) =>
             Answer(cases.ResolveAsync(StaffTokenAuthentication.ActorOf(user), id, ct)));
+        staff.MapGet("/notices", NoticesAsync);
+        staff.MapPost("/notices/read", NoticesReadAsync);
         app.MapGet("/api/audit", AuditAsync).RequireAuthorization(AdminPolicy);
         return app;
     }
@@ -155,6 +157,37 @@ public static class StaffApi
         else if (body.Reason.Length > 1000) errors["reason"] = ["The reason is longer than 1000 characters."];
         if (errors.Count > 0) return Problems.BadRequest("The transfer is not valid.", errors);
         return await Answer(cases.TransferAsync(StaffTokenAuthentication.ActorOf(user), id, body!.OrganizationId!.Trim(), body.Reason!.Trim(), request.HttpContext.RequestAborted));
+    }
+
+    /// <summary>
+    /// The organisation's notices, newest first (the coalition's: every organisation's): cases offered to it,
+    /// withdrawn from it — an offer that ran out, a transfer — or closed by the worker. They name the case but open
+    /// nothing: a case no longer with the organisation is still 404 to it.
+    /// </summary>
+    private static async Task<IResult> NoticesAsync(HttpRequest request, ClaimsPrincipal user, CaseStore store, CaseViews views, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var unread = false;
+        if (Single(request.Query["unread"]) is { } flag && !bool.TryParse(flag, out unread)) errors["unread"] = ["unread is true or false."];
+        var limit = 100;
+        if (Single(request.Query["limit"]) is { } text && (!int.TryParse(text, out limit) || limit is < 1 or > 1000)) errors["limit"] = ["limit is a number from 1 to 1000."];
+        if (errors.Count > 0) return Problems.BadRequest("The filters are not valid.", errors);
+        var actor = StaffTokenAuthentication.ActorOf(user);
+        var notices = await store.NoticesAsync(actor.IsAdmin ? null : actor.OrganizationId ?? string.Empty, unread, limit, ct);
+        return TypedResults.Json(notices.Select(views.Notice).ToList(), StaffApiJson.Default.ListNoticeItem);
+    }
+
+    /// <summary>Marks the organisation's notices up to <c>upTo</c> (a notice id) read, for everyone there; the coalition's admins cannot.</summary>
+    private static async Task<IResult> NoticesReadAsync(HttpRequest request, ClaimsPrincipal user, CaseStore store, TimeProvider clock)
+    {
+        var (body, problem) = await JsonBody.ReadAsync(request, StaffApiJson.Default.NoticesReadRequest, maxBytes: 4 * 1024);
+        if (problem is not null) return problem;
+        if (body?.UpTo is not { } upTo || upTo < 1) return Problems.BadRequest("Give \"upTo\": the id of the newest notice read.");
+        var actor = StaffTokenAuthentication.ActorOf(user);
+        // The coalition reads every organisation's notices, but only the organisation's own staff mark them read.
+        if (actor.OrganizationId is null) return Problems.Forbidden("Notices are marked read by the organisation's own staff.");
+        var marked = await store.MarkNoticesReadAsync(actor.OrganizationId, upTo, actor, clock.GetUtcNow(), CancellationToken.None);
+        return TypedResults.Json(new NoticesReadResponse(marked), StaffApiJson.Default.NoticesReadResponse);
     }
 
     private static async Task<IResult> AuditAsync(HttpRequest request, CaseStore store, CancellationToken ct)

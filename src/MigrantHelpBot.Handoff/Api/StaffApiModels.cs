@@ -41,6 +41,15 @@ public sealed record CaseDetail(
 /// <summary>What a staff action answers: the case and its status after it.</summary>
 public sealed record ActionResponse(string Id, string Status);
 
+/// <summary>A notice to an organisation: a case offered to it, withdrawn from it (and why) or closed; no personal data.</summary>
+public sealed record NoticeItem(
+    long Id, string Type, string? Reason, string CaseId, string OrganizationId, string? Category, string? CategoryJa, string Urgency, string Language,
+    string? Prefecture, string? PrefectureJa, DateTimeOffset At, DateTimeOffset? ReadAt, string? ReadBy);
+
+public sealed record NoticesReadRequest(long? UpTo);
+
+public sealed record NoticesReadResponse(int Marked);
+
 public sealed record OrganizationItem(string Id, string NameJa, string NameEn, bool ReceivesCases);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
@@ -57,4 +66,7 @@ public sealed record OrganizationItem(string Id, string NameJa, string NameEn, b
 [JsonSerializable(typeof(List<AuditRecord>))]
 [JsonSerializable(typeof(List<CannedReply>))]
 [JsonSerializable(typeof(ActionResponse))]
+[JsonSerializable(typeof(List<NoticeItem>))]
+[JsonSerializable(typeof(NoticesReadRequest))]
+[JsonSerializable(typeof(NoticesReadResponse))]
 internal sealed partial class StaffApiJson : JsonSerializerContext;

@@ -104,7 +104,7 @@ public sealed partial class CaseService(
             var previous = record.OrganizationId is null ? null : await organizations.FindAsync(record.OrganizationId, cancellationToken);
             await tx.AddEventAsync(record.Id, now, CaseEventKinds.OfferExpired, Actor.System, null,
                 new() { ["organizationId"] = record.OrganizationId ?? string.Empty, ["offeredUntil"] = Iso(record.OfferExpiresAt) }, false, cancellationToken);
-            await WebhookNotifier.EnqueueAsync(tx, record, previous, CaseNotification.Withdrawn, now, cancellationToken);
+            await OrganizationNotifier.NotifyAsync(tx, record, previous, CaseNotification.Withdrawn, now, cancellationToken, CaseNotification.Reasons.OfferExpired);
             if (!await OfferNextAsync(tx, record, now, previous, cancellationToken)) continue; // someone else moved it first
             await tx.CommitAsync(cancellationToken);
             LogOfferExpired(record.Id, record.OrganizationId);
@@ -171,8 +171,8 @@ public sealed partial class CaseService(
             };
             if (await tx.UpdateAsync(moved, cancellationToken) is not { } stored) return null;
             await tx.AddEventAsync(record.Id, now, CaseEventKinds.Transferred, actor, reason, new() { ["from"] = record.OrganizationId ?? string.Empty, ["to"] = organizationId }, false, cancellationToken);
-            await WebhookNotifier.EnqueueAsync(tx, record, previous, CaseNotification.Withdrawn, now, cancellationToken);
-            await WebhookNotifier.EnqueueAsync(tx, stored, target, CaseNotification.Offered, now, cancellationToken);
+            await OrganizationNotifier.NotifyAsync(tx, record, previous, CaseNotification.Withdrawn, now, cancellationToken, CaseNotification.Reasons.Transferred);
+            await OrganizationNotifier.NotifyAsync(tx, stored, target, CaseNotification.Offered, now, cancellationToken, CaseNotification.Reasons.Transferred);
             await NoticeAsync(tx, moved, now, "handoff.transferred", HandoffState.Waiting, new() { ["organization"] = target.NameEn }, cancellationToken);
             return new CaseActionResult(CaseOutcome.Done, moved);
         });
@@ -236,7 +236,7 @@ public sealed partial class CaseService(
             if (await tx.UpdateAsync(closed, cancellationToken) is null) throw new CaseConflictException(record.Id);
             await tx.AddEventAsync(record.Id, now, CaseEventKinds.ClosedByWorker, Actor.Worker, null, null, false, cancellationToken);
             var organization = record.OrganizationId is null ? null : await organizations.FindAsync(record.OrganizationId, cancellationToken);
-            await WebhookNotifier.EnqueueAsync(tx, record, organization, CaseNotification.Closed, now, cancellationToken);
+            await OrganizationNotifier.NotifyAsync(tx, record, organization, CaseNotification.Closed, now, cancellationToken, CaseNotification.Reasons.ClosedByWorker);
         }
         await tx.CommitAsync(cancellationToken);
     }
@@ -269,6 +269,7 @@ public sealed partial class CaseService(
                     break;
                 case "failed":
                     var previous = record.OrganizationId is null ? null : await organizations.FindAsync(record.OrganizationId, cancellationToken);
+                    await OrganizationNotifier.NotifyAsync(tx, record, previous, CaseNotification.Withdrawn, now, cancellationToken, CaseNotification.Reasons.HubFailed);
                     if (!await OfferNextAsync(tx, record, now, previous, cancellationToken)) throw new CaseConflictException(record.Id);
                     break;
             }
@@ -299,7 +300,7 @@ public sealed partial class CaseService(
         if (await tx.UpdateAsync(offered, cancellationToken) is not { } stored) return false;
         await tx.AddEventAsync(record.Id, now, CaseEventKinds.Offered, Actor.System, null,
             new() { ["organizationId"] = next.Id, ["expiresAt"] = Iso(offered.OfferExpiresAt) }, false, cancellationToken);
-        await WebhookNotifier.EnqueueAsync(tx, stored, next, CaseNotification.Offered, now, cancellationToken);
+        await OrganizationNotifier.NotifyAsync(tx, stored, next, CaseNotification.Offered, now, cancellationToken);
         var values = new Dictionary<string, string>
         {
             ["organization"] = next.NameEn,

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using MigrantHelpBot.Data;
+using MigrantHelpBot.Handoff.Notifications;
 
 namespace MigrantHelpBot.Handoff.Cases;
 
@@ -173,6 +174,48 @@ public sealed class CaseStore(Database database)
         return entries;
     }
 
+    /// <summary>
+    /// Notices to organisations, newest first: one organisation's (<paramref name="organizationId"/>), or every
+    /// organisation's for the coalition (null).
+    /// </summary>
+    public async Task<IReadOnlyList<OrganizationNotice>> NoticesAsync(string? organizationId, bool unreadOnly, int limit, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var where = new List<string>();
+        await using var command = connection.Command(string.Empty);
+        if (organizationId is not null) { where.Add("organization_id = @org"); command.With("org", organizationId); }
+        if (unreadOnly) where.Add("read_at IS NULL");
+        command.With("max", limit);
+        command.CommandText = $"""
+            SELECT id, organization_id, type, reason, case_id, category, urgency, language, prefecture, at, read_at, read_by
+            FROM organization_notices {(where.Count > 0 ? "WHERE " + string.Join(" AND ", where) : string.Empty)} ORDER BY id DESC LIMIT @max
+            """;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var notices = new List<OrganizationNotice>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+            long Number(int i) => Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
+            notices.Add(new OrganizationNotice(
+                Number(0), reader.GetString(1), reader.GetString(2), Text(3), reader.GetString(4), Text(5), reader.GetString(6), reader.GetString(7), Text(8),
+                DateTimeOffset.FromUnixTimeMilliseconds(Number(9)), reader.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(Number(10)), Text(11)));
+        }
+        return notices;
+    }
+
+    /// <summary>Marks an organisation's notices up to <paramref name="upTo"/> read; returns how many.</summary>
+    public async Task<int> MarkNoticesReadAsync(string organizationId, long upTo, Actor actor, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(actor);
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            "UPDATE organization_notices SET read_at = @at, read_by = @by WHERE organization_id = @org AND read_at IS NULL AND id <= @upTo")
+            .With("at", at.ToUnixTimeMilliseconds()).With("by", actor.Id).With("upTo", upTo).With("org", organizationId);
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>Records one access or action outside a transaction (a staff member viewed a case).</summary>
     public async Task AuditAsync(Actor actor, string action, string? caseId, string? detail, DateTimeOffset at, CancellationToken cancellationToken)
     {
@@ -225,6 +268,11 @@ public sealed class CaseStore(Database database)
 }
 
 /// <summary>One audit entry: who did what to which case, when.</summary>
+/// <summary>What an organisation was told about a case (offered, withdrawn, closed), and whether someone there has read it.</summary>
+public sealed record OrganizationNotice(
+    long Id, string OrganizationId, string Type, string? Reason, string CaseId, string? Category, string Urgency, string Language, string? Prefecture,
+    DateTimeOffset At, DateTimeOffset? ReadAt, string? ReadBy);
+
 public sealed record AuditRecord(long Id, DateTimeOffset At, string Actor, string? OrganizationId, string Action, string? CaseId, string? Detail);
 
 /// <summary>
@@ -310,6 +358,20 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
 
     public Task AuditAsync(Actor actor, string action, string? caseId, string? detail, DateTimeOffset at, CancellationToken cancellationToken) =>
         InsertAuditAsync(connection, transaction, actor, action, caseId, detail, at, cancellationToken);
+
+    /// <summary>Keeps a notice for the organisation's console and <c>GET /api/notices</c>.</summary>
+    public async Task AddOrganizationNoticeAsync(CaseNotification notification, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        await using var command = connection.Command("""
+            INSERT INTO organization_notices (organization_id, type, reason, case_id, category, urgency, language, prefecture, at)
+            VALUES (@org, @type, @reason, @case, @category, @urgency, @language, @prefecture, @at)
+            """, transaction)
+            .With("org", notification.OrganizationId).With("type", notification.Type).With("reason", notification.Reason).With("case", notification.CaseId)
+            .With("category", notification.Category).With("urgency", notification.Urgency).With("language", notification.Language)
+            .With("prefecture", notification.Prefecture).With("at", notification.At.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
     /// <summary>Queues a message for a channel sender (a webhook notification), committed with the case.</summary>
     public async Task EnqueueAsync(string idempotencyKey, string channel, string conversationKey, string payload, CancellationToken cancellationToken)

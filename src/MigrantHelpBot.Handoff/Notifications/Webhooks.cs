@@ -27,12 +27,22 @@ public sealed record CaseNotification
     [JsonPropertyName("urgency")] public required string Urgency { get; init; }
     [JsonPropertyName("language")] public required string Language { get; init; }
     [JsonPropertyName("prefecture")] public string? Prefecture { get; init; }
+    [JsonPropertyName("reason")] public string? Reason { get; init; }
     [JsonPropertyName("offerExpiresAt")] public DateTimeOffset? OfferExpiresAt { get; init; }
     [JsonPropertyName("at")] public required DateTimeOffset At { get; init; }
 
     public const string Offered = "case.offered";
     public const string Withdrawn = "case.withdrawn";
     public const string Closed = "case.closed";
+
+    /// <summary>Why a case was withdrawn from (or offered to) an organisation, or closed.</summary>
+    public static class Reasons
+    {
+        public const string OfferExpired = "offer_expired";
+        public const string Transferred = "transferred";
+        public const string HubFailed = "hub_failed";
+        public const string ClosedByWorker = "closed_by_worker";
+    }
 }
 
 /// <summary>An outbox entry for the webhook sender: where to, and the exact body to sign.</summary>
@@ -66,16 +76,20 @@ public sealed class WebhookSecrets(SettingsStore settings)
     private static string NewSecret() => "whsec_" + Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 }
 
-/// <summary>Queues notifications in the case's transaction, so they go out if and only if the change is committed.</summary>
-public static class WebhookNotifier
+/// <summary>
+/// Tells an organisation about a case, in the case's transaction (so only if the change is committed):
+/// always as a notice in its console and <c>GET /api/notices</c> (so an organisation without a webhook
+/// learns too that an offer moved on), and as a signed webhook call if it has a webhook URL.
+/// </summary>
+public static class OrganizationNotifier
 {
     public const string Channel = "webhook";
 
-    public static async Task EnqueueAsync(CaseTransaction transaction, CaseRecord record, OrganizationInfo? organization, string type, DateTimeOffset at, CancellationToken cancellationToken)
+    public static async Task NotifyAsync(CaseTransaction transaction, CaseRecord record, OrganizationInfo? organization, string type, DateTimeOffset at, CancellationToken cancellationToken, string? reason = null)
     {
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(record);
-        if (organization?.WebhookUrl is not { Length: > 0 } url) return;
+        if (organization is null) return;
         var id = $"{record.Id}.{record.Version}.{type}.{organization.Id}";
         var notification = new CaseNotification
         {
@@ -87,9 +101,12 @@ public static class WebhookNotifier
             Urgency = record.Urgency,
             Language = record.Language,
             Prefecture = record.Prefecture,
+            Reason = reason,
             OfferExpiresAt = type == CaseNotification.Offered ? record.OfferExpiresAt : null,
             At = at,
         };
+        await transaction.AddOrganizationNoticeAsync(notification, cancellationToken);
+        if (organization.WebhookUrl is not { Length: > 0 } url) return;
         var body = JsonSerializer.Serialize(notification, WebhookJson.Default.CaseNotification);
         var delivery = new WebhookDelivery(url, organization.Id, type, id, body);
         // One queue per organisation: its notifications arrive in order, and a broken endpoint holds up only its own.
@@ -111,7 +128,7 @@ public sealed class WebhookSender(IHttpClientFactory httpClients, WebhookSecrets
     public const string EventHeader = "X-MigrantHelpBot-Event";
     public const string DeliveryHeader = "X-MigrantHelpBot-Delivery";
 
-    public string Channel => WebhookNotifier.Channel;
+    public string Channel => OrganizationNotifier.Channel;
 
     public static string Sign(string secret, long timestamp, string body)
     {

@@ -16,6 +16,13 @@
     opened: "相談が作成されました", updated: "相談が更新されました", offered: "団体に提示", offer_expired: "受付期限切れ", unplaced: "受け入れ先が見つかりません",
     accepted: "受け付けました", transferred: "引き継ぎ", resolved: "解決済み", closed_by_worker: "相談者が終了しました", hub_status: "外部ハブの状態", notice: "相談者への通知",
   };
+  // Why a case left the organisation (GET /api/notices): the case is no longer in its queue, so it is said here.
+  const noticeJa = {
+    "case.withdrawn/offer_expired": "は受付期限までに受け付けられなかったため、次の団体に回されました。",
+    "case.withdrawn/transferred": "は他の団体に引き継がれました。",
+    "case.withdrawn/hub_failed": "は外部の対応窓口で受けられなかったため、次の団体に回されました。",
+    "case.closed/closed_by_worker": "は相談者が担当者との会話を終えました。",
+  };
   let token = store.getItem("mhb.staff.token");
   let me = null;
   let current = null;       // the open case's detail
@@ -71,6 +78,7 @@
 
   async function refresh() {
     await loadQueue();
+    await loadNotices();
     if (current) await loadTimeline();
     $("live").textContent = "更新 " + new Date().toLocaleTimeString("ja-JP");
   }
@@ -95,6 +103,19 @@
       return li;
     }));
     $("empty").hidden = cases.length > 0;
+  }
+
+  let newestNotice = 0;
+  async function loadNotices() {
+    if (!me.organizationId) return; // the coalition sees every case in its queue; notices are for organisations
+    const notices = await api("GET", "/api/notices?unread=true&limit=50");
+    newestNotice = notices.length ? Math.max(...notices.map(n => n.id)) : 0;
+    const shown = notices.filter(n => noticeJa[n.type + "/" + n.reason]);
+    $("notice-list").replaceChildren(...shown.map(n => {
+      const what = [n.categoryJa || categoryJa[n.category] || "分類なし", n.urgency, languageJa[n.language] || n.language].join("・");
+      return el("li", null, when(n.at) + "　" + n.caseId + "（" + what + "）" + noticeJa[n.type + "/" + n.reason]);
+    }));
+    $("notices").hidden = shown.length === 0;
   }
 
   async function openCase(id) {
@@ -206,6 +227,10 @@
     }
   });
   $("signout").addEventListener("click", signOut);
+  $("notices-read").addEventListener("click", async () => {
+    if (!newestNotice) return;
+    try { await api("POST", "/api/notices/read", { upTo: newestNotice }); await loadNotices(); } catch { /* shown again on the next poll */ }
+  });
   $("filters").addEventListener("change", () => loadQueue().catch(() => {}));
   $("accept").addEventListener("click", () => act("POST", "/api/cases/" + encodeURIComponent(current.case.id) + "/accept"));
   $("resolve").addEventListener("click", () => { if (confirm("この相談を解決済みにしますか。相談者に通知されます。")) act("POST", "/api/cases/" + encodeURIComponent(current.case.id) + "/resolve"); });
