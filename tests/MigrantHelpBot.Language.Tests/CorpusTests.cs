@@ -11,19 +11,15 @@ namespace MigrantHelpBot.Language.Tests;
 /// <para>
 /// <c>dev/</c> is what the lexicon writers tune on (including the earlier blind sets, held out once
 /// and then burned): it must meet the aims. <c>test/</c> is the current blind set, written by people
-/// who never saw the lexicons; its messages are never printed. On it the aims are NOT yet met for
-/// every language (round 7, 2026-11-21: km and my meet all three, vi meets them with one false alarm
-/// (94 % precision), tl missed three emergencies of 16 (81 % recall)) — that is why issue 3 is still open. Until they are, the
-/// test set guards a floor just under what was measured, so a lexicon change that makes the
-/// classifier worse on unseen messages fails here, and the report says which aims are unmet.
+/// who never saw the lexicons; its messages are never printed. It meets the aims in every language
+/// (2026-11-21: vi, km and my on round 7's set, tl on round 8's — after six and seven earlier rounds
+/// were each run once, missed, and burned into dev), so it now asserts them: a lexicon change that
+/// misses an unseen emergency fails here.
 /// </para>
 /// </summary>
 public class CorpusTests
 {
     private const double AimAccuracy = 0.9, AimRecall = 1, AimPrecision = 0.9;
-
-    /// <summary>The floor on the blind set: round 7's worst language, rounded down.</summary>
-    private const double FloorAccuracy = 0.9, FloorRecall = 0.8, FloorPrecision = 0.9;
 
     public static TheoryData<string> Languages => ["vi", "tl", "km", "my"];
 
@@ -35,12 +31,11 @@ public class CorpusTests
     }
 
     [Theory, MemberData(nameof(Languages))]
-    public void The_blind_test_set_stays_above_the_floor(string language)
+    public void The_blind_test_set_meets_the_aims(string language)
     {
         var score = Score("test", language);
-        TestContext.Current.TestOutputHelper?.WriteLine(score.MeetsAims ? "aims met" : "AIMS NOT MET: " + score.UnmetAims);
-        Assert.True(score.Accuracy >= FloorAccuracy && score.Recall >= FloorRecall && score.Precision >= FloorPrecision,
-            $"below the floor ({FloorAccuracy:P0} accuracy, {FloorRecall:P0} recall, {FloorPrecision:P0} precision): {score.Summary}");
+        // Only the totals: the blind set's messages are never printed, so nobody tunes on them.
+        Assert.True(score.MeetsAims, "AIMS NOT MET (" + score.UnmetAims + "): " + score.Summary);
     }
 
     private sealed record CorpusScore(string Summary, string Misses, double Accuracy, double Recall, double Precision)
