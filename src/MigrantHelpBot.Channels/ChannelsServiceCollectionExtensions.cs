@@ -4,13 +4,16 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using MigrantHelpBot.Bot;
 using MigrantHelpBot.Channels.Connector;
 using MigrantHelpBot.Channels.DirectLine;
+using MigrantHelpBot.Channels.Line;
+using MigrantHelpBot.Channels.Messenger;
 using MigrantHelpBot.Channels.Outbox;
+using MigrantHelpBot.Channels.Webhooks;
 
 namespace MigrantHelpBot.Channels;
 
 public static class ChannelsServiceCollectionExtensions
 {
-    /// <summary>The connector, Direct Line and the outbox sender.</summary>
+    /// <summary>The connector, Direct Line, LINE, Messenger and the outbox sender.</summary>
     public static IServiceCollection AddChannels(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
@@ -32,6 +35,20 @@ public static class ChannelsServiceCollectionExtensions
         services.AddSingleton<DirectLineTokens>();
         services.AddSingleton<DirectLineDelivery>();
         services.AddSingleton<ProactiveMessenger>();
+
+        // LINE and Messenger: inbound events through the durable inbox, replies through the outbox.
+        services.AddOptions<LineOptions>().Bind(configuration.GetSection(LineOptions.Section));
+        services.AddOptions<MessengerOptions>().Bind(configuration.GetSection(MessengerOptions.Section));
+        services.AddHttpClient(LineInbound.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan); // Polly times each attempt
+        services.AddHttpClient(MessengerInbound.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<ChannelInbox>();
+        services.AddSingleton<ChannelUsers>();
+        services.AddSingleton<LineDelivery>();
+        services.AddSingleton<MessengerDelivery>();
+        services.AddSingleton<IOutboxSender, LineInbound>();
+        services.AddSingleton<IOutboxSender, LineSender>();
+        services.AddSingleton<IOutboxSender, MessengerInbound>();
+        services.AddSingleton<IOutboxSender, MessengerSender>();
 
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxDispatcher>();

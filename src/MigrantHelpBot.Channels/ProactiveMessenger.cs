@@ -2,14 +2,16 @@ using MigrantHelpBot.Bot.Schema;
 using MigrantHelpBot.Bot.Turns;
 using MigrantHelpBot.Channels.Connector;
 using MigrantHelpBot.Channels.DirectLine;
+using MigrantHelpBot.Channels.Line;
+using MigrantHelpBot.Channels.Messenger;
 
 namespace MigrantHelpBot.Channels;
 
 /// <summary>
 /// Sends into an existing conversation through its stored conversation reference, on whichever
-/// channel the conversation lives (our Direct Line log, or a connector serviceUrl through the outbox).
+/// channel the conversation lives (our Direct Line log; LINE, Messenger or a connector serviceUrl through the outbox).
 /// </summary>
-public sealed class ProactiveMessenger(TurnRunner runner, DirectLineDelivery directLine, ConnectorDelivery connector)
+public sealed class ProactiveMessenger(TurnRunner runner, DirectLineDelivery directLine, ConnectorDelivery connector, LineDelivery line, MessengerDelivery messenger)
 {
     public Task<TurnResult> ContinueAsync(ConversationReference reference, BotCallback logic, CancellationToken cancellationToken, string? activityId = null)
     {
@@ -24,6 +26,10 @@ public sealed class ProactiveMessenger(TurnRunner runner, DirectLineDelivery dir
         return reference is null ? null : await ContinueAsync(reference, logic, cancellationToken, activityId);
     }
 
-    private ITurnDelivery DeliveryFor(ConversationReference reference) =>
-        reference.ServiceUrl == DirectLineDelivery.ServiceUrl ? directLine : connector;
+    private ITurnDelivery DeliveryFor(ConversationReference reference) => reference.ChannelId switch
+    {
+        LineWebhookApi.Channel => line,
+        MessengerWebhookApi.Channel => messenger,
+        _ => reference.ServiceUrl == DirectLineDelivery.ServiceUrl ? directLine : connector,
+    };
 }

@@ -364,5 +364,28 @@ internal static class Migrations
             );
             CREATE INDEX ix_organization_notices_org ON organization_notices (organization_id, id);
             """),
+        new(6, "channel users: LINE and Messenger language hints, last message, unfollow",
+            Sqlite: """
+            CREATE TABLE channel_users (
+                channel TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                language TEXT,
+                active INTEGER NOT NULL,
+                last_inbound_at INTEGER,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (channel, user_id)
+            ) WITHOUT ROWID;
+            """,
+            Postgres: """
+            CREATE TABLE channel_users (
+                channel TEXT NOT NULL,
+                user_id TEXT NOT NULL,
+                language TEXT,
+                active BOOLEAN NOT NULL,
+                last_inbound_at BIGINT,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (channel, user_id)
+            );
+            """),
     ];
 }

@@ -34,6 +34,7 @@ public static class HandoffServiceCollectionExtensions
         services.AddSingleton<StaffStore>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<IOutboxSender, WebhookSender>();
+        services.AddSingleton<IOutboxFailureObserver, FailedDeliveries>();
         services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddTurnMiddleware<HandoffMiddleware>();
         services.AddHostedService<HandoffWorker>();

@@ -4,6 +4,8 @@ using MigrantHelpBot.Bot;
 using MigrantHelpBot.Channels;
 using MigrantHelpBot.Channels.Connector;
 using MigrantHelpBot.Channels.DirectLine;
+using MigrantHelpBot.Channels.Line;
+using MigrantHelpBot.Channels.Messenger;
 using MigrantHelpBot.Data;
 using MigrantHelpBot.Dialogs;
 using MigrantHelpBot.Directory;
@@ -65,6 +67,8 @@ internal static class HostingExtensions
         app.UseAuthorization();
 
         app.MapConnectorApi();
+        app.MapLineWebhook();
+        app.MapMessengerWebhook();
         app.MapDirectLineApi();
         app.MapWebChatApi();
         app.MapTriageApi();

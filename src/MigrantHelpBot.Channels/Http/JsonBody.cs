@@ -24,6 +24,31 @@ public static class JsonBody
             if (allowEmpty && request.ContentType is null && request.ContentLength is null or 0) return (null, null);
             return (null, Problems.UnsupportedMediaType("The body must be JSON (Content-Type: application/json)."));
         }
+        var (body, problem) = await ReadRawAsync(request, maxBytes);
+        if (problem is not null) return (null, problem);
+        if (body!.Length == 0) return allowEmpty ? (null, null) : (null, Problems.BadRequest("The request body is empty."));
+        return Parse(body, typeInfo);
+    }
+
+    /// <summary>Parses a body already read (a signed webhook's raw bytes): 400 when it is not valid JSON for <typeparamref name="T"/>.</summary>
+    public static (T? Value, IResult? Problem) Parse<T>(ReadOnlySpan<byte> body, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        try
+        {
+            var value = JsonSerializer.Deserialize(body, typeInfo);
+            return value is null ? (null, Problems.BadRequest("The body must be a JSON object, not null.")) : (value, null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, Problems.BadRequest($"The body is not valid JSON for this endpoint: {Describe(exception)}"));
+        }
+    }
+
+    /// <summary>The request body's bytes exactly as sent (what a webhook signature covers), up to <paramref name="maxBytes"/> (else 413).</summary>
+    public static async Task<(byte[]? Body, IResult? Problem)> ReadRawAsync(HttpRequest request, int maxBytes = DefaultMaxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         if (request.ContentLength > maxBytes) return (null, Problems.TooLarge(maxBytes));
 
         var initial = request.ContentLength is long declared ? (int)Math.Min(declared + 1, maxBytes + 1L) : Math.Min(16 * 1024, maxBytes + 1);
@@ -56,17 +81,7 @@ public static class JsonBody
                 length += read;
                 if (length > maxBytes) return (null, Problems.TooLarge(maxBytes));
             }
-
-            if (length == 0) return allowEmpty ? (null, null) : (null, Problems.BadRequest("The request body is empty."));
-            try
-            {
-                var value = JsonSerializer.Deserialize(buffer.AsSpan(0, length), typeInfo);
-                return value is null ? (null, Problems.BadRequest("The body must be a JSON object, not null.")) : (value, null);
-            }
-            catch (JsonException exception)
-            {
-                return (null, Problems.BadRequest($"The body is not valid JSON for this endpoint: {Describe(exception)}"));
-            }
+            return (buffer.AsSpan(0, length).ToArray(), null);
         }
         finally
         {

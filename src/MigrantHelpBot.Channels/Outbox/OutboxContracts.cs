@@ -27,6 +27,12 @@ public interface IOutboxSender
     Task<SendResult> SendAsync(OutboxEntry entry, CancellationToken cancellationToken);
 }
 
+/// <summary>Told when an entry failed for good (rejected, or out of attempts), e.g. to show it on a case.</summary>
+public interface IOutboxFailureObserver
+{
+    Task OnFailedAsync(OutboxEntry entry, string error, CancellationToken cancellationToken);
+}
+
 /// <summary>Wakes the dispatcher when a commit added outbox entries, so they go out at once.</summary>
 public sealed class OutboxSignal : Bot.WakeSignal;
 

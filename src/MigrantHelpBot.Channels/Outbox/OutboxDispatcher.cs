@@ -13,6 +13,7 @@ namespace MigrantHelpBot.Channels.Outbox;
 internal sealed partial class OutboxDispatcher(
     IOutboxStore store,
     IEnumerable<IOutboxSender> senders,
+    IEnumerable<IOutboxFailureObserver> observers,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
@@ -96,12 +97,14 @@ internal sealed partial class OutboxDispatcher(
                 case SendOutcome.Rejected:
                     LogRejected(entry.Channel, entry.Id, result.Error);
                     await store.MarkAttemptFailedAsync(entry.Id, result.Error ?? "rejected", null, CancellationToken.None);
+                    await FailedAsync(entry, result.Error ?? "rejected");
                     break;
                 default:
                     var attempts = entry.Attempts + 1;
                     DateTimeOffset? retryAt = attempts >= settings.MaxAttempts ? null : clock.GetUtcNow() + Backoff(attempts, result.RetryAfter, settings.MaxBackoff);
                     LogRetry(entry.Channel, entry.Id, attempts, result.Error);
                     await store.MarkAttemptFailedAsync(entry.Id, result.Error ?? "transient failure", retryAt, CancellationToken.None);
+                    if (retryAt is null) await FailedAsync(entry, result.Error ?? "transient failure");
                     break;
             }
         }
@@ -109,6 +112,21 @@ internal sealed partial class OutboxDispatcher(
         {
             // The lease runs out and the entry is tried again: a possible resend, never a loss.
             LogMarkFailed(exception, entry.Id);
+        }
+    }
+
+    private async Task FailedAsync(OutboxEntry entry, string error)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                await observer.OnFailedAsync(entry, error, CancellationToken.None);
+            }
+            catch (Exception exception)
+            {
+                LogObserverFailed(exception, entry.Id);
+            }
         }
     }
 
@@ -139,6 +157,9 @@ internal sealed partial class OutboxDispatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox entry {Id} for {Channel} failed (attempt {Attempts}): {Error}; will retry.")]
     private partial void LogRetry(string channel, long id, int attempts, string? error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not report the failure of outbox entry {Id}.")]
+    private partial void LogObserverFailed(Exception exception, long id);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the outcome of outbox entry {Id}; it will be retried when its lease ends.")]
     private partial void LogMarkFailed(Exception exception, long id);

@@ -52,8 +52,8 @@ public sealed partial class DialogEngine(
                 break;
             case ActivityTypes.Message:
                 var text = activity.Text ?? (activity.Value?.ValueKind == System.Text.Json.JsonValueKind.String ? activity.Value.Value.GetString() : null) ?? string.Empty;
-                if (text.Trim().Length == 0) break; // a sticker or photo: nothing to read (channels answer those themselves)
-                run.OnMessage(text);
+                if (text.Trim().Length > 0) run.OnMessage(text);
+                else if (activity.Attachments is { Count: > 0 }) run.OnNotText(); // a photo, sticker or voice message (LINE, Messenger)
                 break;
         }
         return Task.CompletedTask;

@@ -48,6 +48,9 @@ internal sealed class DialogRun
         Run();
     }
 
+    /// <summary>A photo, sticker or voice message: the bot reads only words, and says so (the dialog waits where it was).</summary>
+    public void OnNotText() => Say("retry.not_text");
+
     public void OnMessage(string text)
     {
         Repair();

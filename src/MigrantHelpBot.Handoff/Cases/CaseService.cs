@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MigrantHelpBot.Bot.Schema;
+using MigrantHelpBot.Channels.Messenger;
+using MigrantHelpBot.Channels.Webhooks;
 using MigrantHelpBot.Dialogs.Engine;
 using MigrantHelpBot.Dialogs.Locales;
 using MigrantHelpBot.Directory.Matching;
@@ -36,6 +38,8 @@ public sealed partial class CaseService(
     IOptions<HandoffOptions> options,
     TimeProvider clock,
     HandoffSignal signal,
+    ChannelUsers channelUsers,
+    IOptions<MessengerOptions> messengerOptions,
     ILogger<CaseService> logger)
 {
     private const int MaxAttempts = 5;
@@ -133,6 +137,12 @@ public sealed partial class CaseService(
         {
             if (record.Status != CaseStatus.Accepted) return CaseActionResult.Conflict("Accept the case before writing to the worker.");
             if (!actor.IsAdmin && actor.OrganizationId != record.OrganizationId) return CaseActionResult.Conflict("Only the organisation holding the case can write to the worker.");
+            if (record.Data.Reference is { ChannelId: MessengerWebhookApi.Channel, Conversation.Id: { } psid })
+            {
+                // Messenger: a person may answer up to 7 days after the worker's last message; later, the worker must write first.
+                var user = await channelUsers.GetAsync(MessengerWebhookApi.Channel, psid, cancellationToken);
+                if (MessengerWindow.Check(user?.LastInboundAt, human: true, now, messengerOptions.Value).Problem is { } closed) return CaseActionResult.Conflict(closed);
+            }
             var organization = await organizations.FindAsync(record.OrganizationId!, cancellationToken);
             var data = new Dictionary<string, string> { ["name"] = actor.Name, ["organization"] = organization?.NameEn ?? record.OrganizationId! };
             if (canned is not null)
@@ -207,8 +217,8 @@ public sealed partial class CaseService(
         var record = (message.CaseId is null ? null : await tx.GetAsync(message.CaseId, cancellationToken)) ?? await tx.FindOpenAsync(conversationKey, cancellationToken);
         if (record is not null)
         {
-            await tx.AddEventAsync(record.Id, message.At, CaseEventKinds.WorkerMessage, Actor.Worker, message.Text,
-                message.Emergency ? new() { ["emergency"] = "yes" } : null, false, cancellationToken);
+            Dictionary<string, string>? data = message.Emergency ? new() { ["emergency"] = "yes" } : message.Attachment is { } kind ? new() { ["attachment"] = kind } : null;
+            await tx.AddEventAsync(record.Id, message.At, CaseEventKinds.WorkerMessage, Actor.Worker, message.Attachment is null ? message.Text : null, data, false, cancellationToken);
             await tx.TouchAsync(record.Id, message.At, cancellationToken);
             if (message.Emergency && record.Urgency != "P0" && CaseStatus.IsOpen(record.Status))
             {
@@ -433,7 +443,8 @@ public sealed partial class CaseService(
 public sealed class CaseConflictException(string caseId) : Exception($"Case {caseId} changed while it was being updated.");
 
 /// <summary>A worker's message for their case (the <c>case.worker_message</c> domain event).</summary>
-internal sealed record WorkerMessage(string? CaseId, string Text, DateTimeOffset At, bool Emergency);
+/// <summary>A worker's message during a case; <see cref="Attachment"/> names what they sent that the bot cannot pass on (a photo, a sticker), with no text.</summary>
+internal sealed record WorkerMessage(string? CaseId, string Text, DateTimeOffset At, bool Emergency, string? Attachment = null);
 
 /// <summary>Canned replies staff can send: the text lives in every locale as <c>handoff.canned.{id}</c>.</summary>
 public static class CannedReplies

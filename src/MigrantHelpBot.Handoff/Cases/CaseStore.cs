@@ -132,7 +132,8 @@ public sealed class CaseStore(Database database)
     public async Task MarkDeliveryAsync(long eventId, string outcome, string? error, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command("UPDATE case_events SET delivery = @outcome, delivery_error = @error WHERE id = @id")
+        // A channel's later refusal ("failed") is never overwritten by the earlier hand-over to the channel ("sent").
+        await using var command = connection.Command("UPDATE case_events SET delivery = @outcome, delivery_error = @error WHERE id = @id AND (@outcome <> 'sent' OR delivery = 'pending')")
             .With("outcome", outcome).With("error", error).With("id", eventId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

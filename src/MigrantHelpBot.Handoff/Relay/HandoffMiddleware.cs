@@ -37,6 +37,16 @@ public sealed class HandoffMiddleware(LocaleCatalog locales, Commands commands, 
             HubStatus(turn);
             return;
         }
+        if (activity.Type == ActivityTypes.Message && string.IsNullOrWhiteSpace(activity.Text) && activity.Attachments is { Count: > 0 } attachments
+            && turn.ConversationState.TryGet(HandoffState.Property, out var waiting) && waiting.CaseId is not null)
+        {
+            // A photo or sticker: the case notes that one came (the content is not kept); the bot asks for words.
+            var kind = attachments[0].ContentType ?? "file";
+            turn.Record(new DomainEvent(WorkerMessageKind, StateKeys.Conversation(activity),
+                JsonSerializer.Serialize(new WorkerMessage(waiting.CaseId, string.Empty, clock.GetUtcNow(), false, kind), HandoffJson.Default.WorkerMessage)));
+            await next(cancellationToken);
+            return;
+        }
         if (activity.Type != ActivityTypes.Message || activity.Text is not { Length: > 0 } text
             || !turn.ConversationState.TryGet(HandoffState.Property, out var handoff) || handoff.CaseId is null)
         {
@@ -118,4 +128,5 @@ public sealed class HandoffMiddleware(LocaleCatalog locales, Commands commands, 
 [System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(Cases.WorkerMessage))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, string>))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(Dictionary<string, bool>))]
 internal sealed partial class HandoffJson : System.Text.Json.Serialization.JsonSerializerContext;

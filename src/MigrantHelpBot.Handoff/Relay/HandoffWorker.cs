@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -154,6 +155,9 @@ internal sealed partial class HandoffWorker(
         return delivered;
     }
 
+    /// <summary>The id of the message that delivers case event <paramref name="eventId"/>; outbox keys contain it.</summary>
+    internal static string DeliveryId(long eventId) => $"case-event-{eventId.ToString(CultureInfo.InvariantCulture)}-out";
+
     /// <summary>The proactive turn: what the worker reads, and the handoff state that goes with it (committed together).</summary>
     private Task Deliver(ITurnContext turn, CaseRecord record, CaseEvent entry)
     {
@@ -164,7 +168,12 @@ internal sealed partial class HandoffWorker(
         if (entry.Kind == CaseEventKinds.StaffMessage)
         {
             var from = locales.Text(language, "handoff.staff_says", data);
-            turn.Send(new Activity { Type = ActivityTypes.Message, Text = $"{from}\n{entry.Text}", Locale = language });
+            // Written by a person (Messenger lets a person answer later than the bot may); its id ties a failed send to this entry.
+            turn.Send(new Activity
+            {
+                Type = ActivityTypes.Message, Id = DeliveryId(entry.Id), Text = $"{from}\n{entry.Text}", Locale = language,
+                ChannelData = JsonSerializer.SerializeToElement(new Dictionary<string, bool> { ["humanAgent"] = true }, HandoffJson.Default.DictionaryStringBoolean),
+            });
             return Task.CompletedTask;
         }
 
@@ -183,7 +192,7 @@ internal sealed partial class HandoffWorker(
             turn.ConversationState.Remove(HandoffState.Property.Name);
         }
         data["stop"] = locales.Text(language, "commands.stop.label");
-        turn.Send(new Activity { Type = ActivityTypes.Message, Text = locales.Text(language, data["key"], data), Locale = language });
+        turn.Send(new Activity { Type = ActivityTypes.Message, Id = DeliveryId(entry.Id), Text = locales.Text(language, data["key"], data), Locale = language });
         if (data.GetValueOrDefault("initiate") == "yes")
         {
             // Bot Framework's handoff protocol: an agent hub on this channel may take the case instead of our console.

@@ -16,6 +16,7 @@
     opened: "相談が作成されました", updated: "相談が更新されました", offered: "団体に提示", offer_expired: "受付期限切れ", unplaced: "受け入れ先が見つかりません",
     accepted: "受け付けました", transferred: "引き継ぎ", resolved: "解決済み", closed_by_worker: "相談者が終了しました", hub_status: "外部ハブの状態", notice: "相談者への通知",
   };
+  const attachmentJa = { image: "画像", video: "動画", audio: "音声", file: "ファイル", sticker: "スタンプ", location: "位置情報" };
   // Why a case left the organisation (GET /api/notices): the case is no longer in its queue, so it is said here.
   const noticeJa = {
     "case.withdrawn/offer_expired": "は受付期限までに受け付けられなかったため、次の団体に回されました。",
@@ -166,12 +167,16 @@
       if (e.id <= lastEntry) continue;
       lastEntry = e.id;
       let li;
-      if (e.kind === "worker_message") {
+      if (e.kind === "worker_message" && e.data && e.data.attachment) {
+        li = el("li", "worker_message");
+        li.append(el("span", "who", "相談者・" + when(e.at)),
+          document.createTextNode("（" + (attachmentJa[e.data.attachment] || "ファイル") + "が送られました。ボットは文字しか扱えないため、内容は届いていません。相談者には文字で書くようお願いしました。）"));
+      } else if (e.kind === "worker_message") {
         li = el("li", "worker_message");
         li.append(el("span", "who", "相談者・" + when(e.at) + "（原文）"), document.createTextNode(e.text || ""));
       } else if (e.kind === "staff_message") {
         li = el("li", "staff_message");
-        const state = e.delivery === "sent" ? "届きました" : e.delivery === "failed" ? "送れませんでした" : "送信中";
+        const state = e.delivery === "sent" ? "送信しました" : e.delivery === "failed" ? "送れませんでした" + (e.deliveryError ? "（" + e.deliveryError + "）" : "") : "送信中";
         li.append(el("span", "who", e.actor + "・" + when(e.at) + "・" + state), document.createTextNode(e.text || ""));
       } else if (e.kind === "bot_message") {
         li = el("li", "bot_message");
@@ -209,7 +214,9 @@
       await openCase(current.case.id);
       await loadQueue();
     } catch (error) {
-      $("case-error").textContent = error.message;
+      $("case-error").textContent = /write again|write first/.test(error.message)
+        ? "相談者が最後に Messenger で書いてから7日を過ぎたため、相談者がもう一度書くまで返信を送れません。（" + error.message + "）"
+        : error.message;
     }
   }
 

@@ -1,0 +1,346 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using MigrantHelpBot.Channels.Webhooks;
+using MigrantHelpBot.Dialogs.Locales;
+using MigrantHelpBot.Testing;
+
+namespace MigrantHelpBot.Host.Tests;
+
+/// <summary>
+/// A fake LINE Messaging API on loopback that checks what the bot sends against LINE's documented
+/// shapes and limits, and behaves like LINE: a reply token works once, a push with an
+/// <c>X-Line-Retry-Key</c> already accepted answers 409, and failures can be switched on.
+/// </summary>
+internal sealed class FakeLine : IAsyncDisposable
+{
+    public const string Token = "test-line-access-token";
+    public const string Secret = "test-line-channel-secret";
+
+    private readonly ConcurrentDictionary<string, bool> _usedReplyTokens = new();
+    private readonly ConcurrentDictionary<string, bool> _retryKeys = new();
+    private LoopbackServer _server = null!;
+
+    /// <summary>Messages LINE accepted (by reply token or push), with how they came.</summary>
+    public ConcurrentQueue<(string Via, string Key, JsonArray Messages)> Accepted { get; } = new();
+
+    public ConcurrentQueue<string> Problems { get; } = new();
+
+    /// <summary>Answer this many calls with 500 (without acting on them).</summary>
+    public int FailNext;
+
+    /// <summary>Answer this many calls with 429 and Retry-After: 1.</summary>
+    public int ThrottleNext;
+
+    /// <summary>Accept this many pushes, then answer 500 as if the answer were lost.</summary>
+    public int LoseAnswerOfNext;
+
+    public string? ProfileLanguage { get; set; } = "vi";
+
+    public Uri BaseAddress => _server.BaseAddress;
+
+    public static async Task<FakeLine> StartAsync()
+    {
+        var fake = new FakeLine();
+        fake._server = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/v2/bot/message/reply", (Delegate)fake.ReplyAsync);
+            app.MapPost("/v2/bot/message/push", (Delegate)fake.PushAsync);
+            app.MapGet("/v2/bot/profile/{userId}", (string userId, HttpRequest request) =>
+                fake.Authorized(request) ? Results.Json(new Dictionary<string, string?> { ["userId"] = userId, ["displayName"] = "W", ["language"] = fake.ProfileLanguage }) : Results.StatusCode(401));
+            app.MapPost("/v2/bot/chat/loading/start", (HttpRequest request) => fake.Authorized(request) ? Results.StatusCode(202) : Results.StatusCode(401));
+        });
+        return fake;
+    }
+
+    public Dictionary<string, string?> Settings(Dictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Line:ChannelSecret"] = Secret,
+            ["Line:ChannelAccessToken"] = Token,
+            ["Line:ApiBaseUrl"] = BaseAddress.ToString(),
+        };
+        foreach (var (key, value) in more ?? []) settings[key] = value;
+        return settings;
+    }
+
+    private bool Authorized(HttpRequest request) => request.Headers.Authorization.ToString() == "Bearer " + Token;
+
+    private IResult? Injected(HttpResponse response)
+    {
+        if (Interlocked.Decrement(ref FailNext) >= 0) return Results.StatusCode(500);
+        if (Interlocked.Decrement(ref ThrottleNext) >= 0)
+        {
+            response.Headers.RetryAfter = "1";
+            return Results.Json(new { message = "Too many requests" }, statusCode: 429);
+        }
+        return null;
+    }
+
+    private async Task<IResult> ReplyAsync(HttpRequest request, HttpResponse response)
+    {
+        if (!Authorized(request)) return Results.StatusCode(401);
+        if (Injected(response) is { } injected) return injected;
+        var body = JsonNode.Parse(await new StreamReader(request.Body).ReadToEndAsync())!.AsObject();
+        if (request.Headers.ContainsKey("X-Line-Retry-Key")) return Problem("X-Line-Retry-Key is not accepted on reply");
+        var token = body["replyToken"]?.GetValue<string>();
+        if (string.IsNullOrEmpty(token)) return Problem("replyToken missing");
+        if (Check(body["messages"]) is { } problem) return Problem(problem);
+        if (!_usedReplyTokens.TryAdd(token, true)) return Results.Json(new { message = "Invalid reply token" }, statusCode: 400);
+        Accepted.Enqueue(("reply", token, body["messages"]!.AsArray()));
+        return Results.Json(new { sentMessages = Array.Empty<object>() });
+    }
+
+    private async Task<IResult> PushAsync(HttpRequest request, HttpResponse response)
+    {
+        if (!Authorized(request)) return Results.StatusCode(401);
+        if (Injected(response) is { } injected) return injected;
+        var body = JsonNode.Parse(await new StreamReader(request.Body).ReadToEndAsync())!.AsObject();
+        var key = request.Headers["X-Line-Retry-Key"].ToString();
+        if (!Guid.TryParse(key, out _)) return Problem("X-Line-Retry-Key missing or not a UUID");
+        if (string.IsNullOrEmpty(body["to"]?.GetValue<string>())) return Problem("to missing");
+        if (Check(body["messages"]) is { } problem) return Problem(problem);
+        if (!_retryKeys.TryAdd(key, true)) return Results.Json(new { message = "The retry key is already accepted" }, statusCode: 409);
+        Accepted.Enqueue(("push", key, body["messages"]!.AsArray()));
+        return Interlocked.Decrement(ref LoseAnswerOfNext) >= 0 ? Results.StatusCode(500) : Results.Json(new { sentMessages = Array.Empty<object>() });
+    }
+
+    /// <summary>LINE's limits: 1–5 messages, text ≤ 5,000 UTF-16 units, ≤ 13 quick replies with labels ≤ 20 characters and texts ≤ 300.</summary>
+    private static string? Check(JsonNode? messages)
+    {
+        if (messages is not JsonArray array || array.Count is < 1 or > 5) return "messages must be 1–5";
+        foreach (var message in array)
+        {
+            if (message?["type"]?.GetValue<string>() != "text") return "only text messages are expected";
+            var text = message["text"]?.GetValue<string>() ?? string.Empty;
+            if (text.Length is 0 or > 5000) return "text must be 1–5000 UTF-16 units";
+            if (message["quickReply"] is { } quick)
+            {
+                var items = quick["items"]?.AsArray();
+                if (items is null || items.Count is < 1 or > 13) return "quickReply.items must be 1–13";
+                foreach (var item in items)
+                {
+                    var action = item?["action"];
+                    if (item?["type"]?.GetValue<string>() != "action" || action?["type"]?.GetValue<string>() != "message") return "quick replies are message actions";
+                    var label = action["label"]?.GetValue<string>() ?? string.Empty;
+                    if (new StringInfo(label).LengthInTextElements is 0 or > 20) return "label must be 1–20 characters";
+                    var actionText = action["text"]?.GetValue<string>() ?? string.Empty;
+                    if (actionText.Length is 0 or > 300) return "action text must be 1–300 characters";
+                }
+            }
+        }
+        return null;
+    }
+
+    private IResult Problem(string problem)
+    {
+        Problems.Enqueue(problem);
+        return Results.Json(new { message = problem }, statusCode: 400);
+    }
+
+    public async Task<List<(string Via, string Key, JsonArray Messages)>> WaitAsync(Func<(string Via, string Key, JsonArray Messages), bool> match, int count = 1, int seconds = 30)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(seconds); ; await Task.Delay(25))
+        {
+            var found = Accepted.Where(match).ToList();
+            if (found.Count >= count) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"LINE accepted {found.Count} of {count} expected calls; problems: {string.Join("; ", Problems)}");
+        }
+    }
+
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+}
+
+/// <summary>LINE end to end: signed webhooks into the durable inbox, turns in the background, replies and pushes to a fake LINE API.</summary>
+public class LineChannelTests
+{
+    private static readonly LocaleCatalog Locales = LocaleCatalog.Load(new LanguageOptions
+    {
+        Supported = ["vi", "tl", "km", "my", "en"], Fallback = "en", Staff = ["ja"], Path = RepositoryPaths.Locales,
+    });
+
+    private static int _events;
+
+    public static TheoryData<Engine> Engines => [Engine.Sqlite, Engine.Postgres];
+
+    private static JsonObject Event(string type, string userId, string? text = null, string? id = null, string? replyToken = null, string messageType = "text")
+    {
+        var e = new JsonObject
+        {
+            ["type"] = type,
+            ["mode"] = "active",
+            ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            ["webhookEventId"] = id ?? "01J" + Interlocked.Increment(ref _events).ToString("D10", CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..13].ToUpperInvariant(),
+            ["deliveryContext"] = new JsonObject { ["isRedelivery"] = false },
+            ["source"] = new JsonObject { ["type"] = "user", ["userId"] = userId },
+        };
+        if (type != "unfollow") e["replyToken"] = replyToken ?? Guid.NewGuid().ToString("N");
+        if (type == "message") e["message"] = messageType == "text"
+            ? new JsonObject { ["type"] = "text", ["id"] = "1", ["text"] = text }
+            : new JsonObject { ["type"] = messageType, ["id"] = "2" };
+        return e;
+    }
+
+    private static string Body(params JsonObject[] events) =>
+        new JsonObject { ["destination"] = "U0123456789abcdef0123456789abcdef", ["events"] = new JsonArray([.. events]) }.ToJsonString();
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string body, string? signature = "sign")
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/line/webhook") { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        if (signature is not null) request.Headers.Add("x-line-signature", signature == "sign" ? WebhookSignatures.SignBase64(FakeLine.Secret, bytes) : signature);
+        return await client.SendAsync(request);
+    }
+
+    private static string User() => "U" + Guid.NewGuid().ToString("N");
+
+    private static IEnumerable<string> Texts(JsonArray messages) => messages.Select(m => m!["text"]!.GetValue<string>());
+
+    [Theory, MemberData(nameof(Engines))]
+    public async Task A_LINE_user_is_greeted_and_answered_with_free_reply_tokens_in_their_profile_language(Engine engine)
+    {
+        await using var line = await FakeLine.StartAsync();
+        await using var app = new BotApplication(await TestDatabase.CreateAsync(engine), line.Settings());
+        var client = app.CreateClient();
+        var user = User();
+
+        var follow = Event("follow", user);
+        using (var ack = await PostAsync(client, Body(follow))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var greeting = (await line.WaitAsync(a => a.Key == follow["replyToken"]!.GetValue<string>()))[0];
+        Assert.Equal("reply", greeting.Via);
+        var last = greeting.Messages[^1]!;
+        Assert.NotNull(last["quickReply"]); // the language choice, as quick replies
+        Assert.Contains(last["quickReply"]!["items"]!.AsArray(), i => i!["action"]!["text"]!.GetValue<string>() == Locales.Text("vi", "language.name"));
+
+        // The worker writes in Vietnamese; the profile's language was the hint, the answer comes in Vietnamese.
+        var message = Event("message", user, "Tiếng Việt");
+        using (var ack = await PostAsync(client, Body(message))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var answer = await line.WaitAsync(a => a.Key == message["replyToken"]!.GetValue<string>());
+        Assert.Equal("reply", answer[0].Via);
+        Assert.Contains(Texts(answer[0].Messages), t => t == Locales.Text("vi", "first_contact.notice_who") || t.Length > 0);
+
+        // A photo: the worker is asked for words.
+        var photo = Event("message", user, messageType: "image");
+        using (var ack = await PostAsync(client, Body(photo))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var asked = await line.WaitAsync(a => a.Key == photo["replyToken"]!.GetValue<string>());
+        Assert.Contains(Locales.Text("vi", "retry.not_text"), Texts(asked[0].Messages));
+        Assert.Empty(line.Problems);
+    }
+
+    [Fact]
+    public async Task Forged_unsigned_and_malformed_webhooks_are_refused_and_store_nothing_and_the_verify_call_is_answered()
+    {
+        await using var line = await FakeLine.StartAsync();
+        await using var app = new BotApplication(TestDatabase.CreateSqlite(), line.Settings());
+        var client = app.CreateClient();
+        var body = Body(Event("message", User(), "help"));
+
+        using (var missing = await PostAsync(client, body, signature: null)) Assert.Equal(HttpStatusCode.Unauthorized, missing.StatusCode);
+        using (var forged = await PostAsync(client, body, signature: WebhookSignatures.SignBase64("not-the-secret", Encoding.UTF8.GetBytes(body)))) Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        using (var garbage = await PostAsync(client, body, signature: "not base64!")) Assert.Equal(HttpStatusCode.Unauthorized, garbage.StatusCode);
+        using (var tampered = await PostAsync(client, body.Replace("help", "hel0", StringComparison.Ordinal), signature: WebhookSignatures.SignBase64(FakeLine.Secret, Encoding.UTF8.GetBytes(body)))) Assert.Equal(HttpStatusCode.Unauthorized, tampered.StatusCode);
+        Assert.Equal(0, await app.CountAsync("outbox"));
+
+        foreach (var malformed in new[] { "{", "[]", """{"destination":"U1"}""", """{"events":[{"type":"message"}]}""", """{"events":[42]}""", """{"events":[{"type":"message","webhookEventId":"x","source":{"type":"user"}}]}""" })
+        {
+            using var response = await PostAsync(client, malformed);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+        Assert.Equal(0, await app.CountAsync("outbox"));
+
+        // The console's "Verify": no events (today) or the old dummy events: 200, and nobody is answered.
+        using (var verify = await PostAsync(client, """{"destination":"U0123456789abcdef0123456789abcdef","events":[]}""")) Assert.Equal(HttpStatusCode.OK, verify.StatusCode);
+        using (var dummy = await PostAsync(client, Body(Event("message", "Udeadbeefdeadbeefdeadbeefdeadbeef", "test", replyToken: "00000000000000000000000000000000")))) Assert.Equal(HttpStatusCode.OK, dummy.StatusCode);
+        Assert.Equal(0, await app.CountAsync("outbox"));
+
+        // Without its secrets the channel is off.
+        await using var off = new BotApplication(TestDatabase.CreateSqlite());
+        using (var notFound = await PostAsync(off.CreateClient(), body)) Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_same_event_delivered_a_thousand_times_runs_one_turn()
+    {
+        await using var line = await FakeLine.StartAsync();
+        await using var app = new BotApplication(TestDatabase.CreateSqlite(), line.Settings());
+        var client = app.CreateClient();
+        var e = Event("message", User(), "xin chào");
+        var body = Body(e);
+        for (var batch = 0; batch < 10; batch++)
+        {
+            var acks = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
+            {
+                if (i % 2 == 1) e["deliveryContext"]!["isRedelivery"] = true;
+                using var response = await PostAsync(client, body);
+                return response.StatusCode;
+            }));
+            Assert.All(acks, status => Assert.Equal(HttpStatusCode.OK, status));
+        }
+        await line.WaitAsync(a => a.Key == e["replyToken"]!.GetValue<string>());
+        await Task.Delay(1500); // anything doubled would arrive now
+        Assert.Single(line.Accepted, a => a.Key == e["replyToken"]!.GetValue<string>());
+        Assert.DoesNotContain(line.Accepted, a => a.Via == "push");
+        Assert.Equal(1, await app.CountAsync("outbox WHERE channel = 'line-in'"));
+    }
+
+    [Fact]
+    public async Task A_failing_LINE_API_gets_every_message_once_when_it_recovers()
+    {
+        await using var line = await FakeLine.StartAsync();
+        line.FailNext = 5;
+        line.ThrottleNext = 3;
+        await using var app = new BotApplication(TestDatabase.CreateSqlite(), line.Settings());
+        var client = app.CreateClient();
+        var events = Enumerable.Range(0, 4).Select(_ => Event("message", User(), "Công ty không trả lương")).ToArray();
+        using (var ack = await PostAsync(client, Body(events))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        foreach (var e in events) await line.WaitAsync(a => a.Key == e["replyToken"]!.GetValue<string>(), seconds: 60);
+        await Task.Delay(1000);
+        foreach (var e in events) Assert.Single(line.Accepted, a => a.Key == e["replyToken"]!.GetValue<string>());
+        Assert.Empty(line.Problems);
+    }
+
+    [Fact]
+    public async Task After_the_reply_token_is_stale_messages_are_pushed_with_one_retry_key_and_a_lost_answer_is_not_sent_twice()
+    {
+        await using var line = await FakeLine.StartAsync();
+        line.LoseAnswerOfNext = 1; // LINE takes the push but the answer is lost: the retry gets 409
+        await using var app = new BotApplication(TestDatabase.CreateSqlite(), line.Settings(new() { ["Line:ReplyTokenLifetime"] = "00:00:00" }));
+        var user = User();
+        var e = Event("message", user, "Tagalog");
+        using (var ack = await PostAsync(app.CreateClient(), Body(e))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var pushed = await line.WaitAsync(a => a.Via == "push");
+        await Task.Delay(3000);
+        Assert.DoesNotContain(line.Accepted, a => a.Via == "reply");
+        var texts = line.Accepted.Where(a => a.Via == "push").SelectMany(a => Texts(a.Messages)).ToList();
+        Assert.Equal(texts.Distinct().Count(), texts.Count); // nothing doubled
+        Assert.Equal(0, await app.CountAsync("outbox WHERE channel = 'line' AND status <> 'sent'"));
+    }
+
+    [Fact]
+    public async Task A_host_stopped_between_the_acknowledgement_and_the_turn_runs_the_turn_after_a_restart()
+    {
+        await using var line = await FakeLine.StartAsync();
+        await using var database = TestDatabase.CreateSqlite();
+        var e = Event("message", User(), "Xin chào, tôi cần giúp đỡ");
+        var settings = line.Settings(new() { ["Outbox:Lease"] = "00:00:01" });
+        await using (var first = new BotApplication(database, line.Settings(new() { ["Outbox:PollInterval"] = "01:00:00", ["Outbox:BatchSize"] = "0" })))
+        {
+            // This host acknowledges and stores, but its dispatcher takes nothing: it "dies" before the turn.
+            using var ack = await PostAsync(first.CreateClient(), Body(e));
+            Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        }
+        Assert.Empty(line.Accepted);
+        await using var second = new BotApplication(database, settings);
+        second.CreateClient().Dispose();
+        var answered = await line.WaitAsync(a => a.Key == e["replyToken"]!.GetValue<string>());
+        Assert.Equal("reply", answered[0].Via);
+    }
+}
