@@ -24,6 +24,9 @@ if (endPoint is null)
     return 2;
 }
 
+// LINE mode: an open loop of signed webhooks, the replies caught by a fake LINE API of our own.
+if (options.Line) return await LineLoad.RunAsync(options);
+
 // One probe turn on a conversation of its own: is the server there, and does it answer turns?
 var probe = new LoadConnection(endPoint, [new ScriptedConversation(options.Url, options.RunId, options.Conversations)]);
 var probing = probe.ProbeAsync();
