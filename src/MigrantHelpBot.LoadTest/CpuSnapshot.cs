@@ -61,4 +61,44 @@ internal readonly record struct CpuUsage(double SelfCores, double? HostCores, do
             : null;
         return new CpuUsage((to.Self - from.Self).TotalSeconds / wall, host, machine);
     }
+
+    /// <summary>
+    /// Waits through the run's warm-up and measured window, calling <paramref name="tick"/> at least every
+    /// 250 ms and <paramref name="measuring"/> once the window opens; the CPU used during the window.
+    /// </summary>
+    public static async Task<CpuUsage> MeasureAsync(RunClock clock, int? hostPid, Action<long>? tick = null, Func<Task>? measuring = null)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        CpuSnapshot? from = null;
+        while (true)
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (from is null && now >= clock.MeasureStart)
+            {
+                from = CpuSnapshot.Take(hostPid);
+                if (measuring is not null) await measuring();
+            }
+            if (now >= clock.MeasureEnd) return Between(from ?? CpuSnapshot.Take(hostPid), CpuSnapshot.Take(hostPid));
+            tick?.Invoke(now);
+            var next = from is null ? clock.MeasureStart : clock.MeasureEnd;
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp((next - now) * 1000.0 / Stopwatch.Frequency, 1, 250)));
+        }
+    }
+
+    /// <summary>The summary line: "  cpu        host … cores, load tool … cores, machine … % busy".</summary>
+    public string ToText()
+    {
+        var c = CultureInfo.InvariantCulture;
+        var host = HostCores is { } h ? string.Create(c, $"host {h:F2} cores, ") : string.Empty;
+        var machine = MachineBusyPercent is { } m ? string.Create(c, $", machine {m:F0} % busy of {Environment.ProcessorCount} cores") : string.Empty;
+        return string.Create(c, $"  cpu        {host}load tool {SelfCores:F2} cores{machine}");
+    }
+
+    public void WriteJson(System.Text.Json.Utf8JsonWriter json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.WriteNumber("loadToolCores", Math.Round(SelfCores, 3));
+        if (HostCores is { } host) json.WriteNumber("hostCores", Math.Round(host, 3));
+        if (MachineBusyPercent is { } machine) json.WriteNumber("machineBusyPercent", Math.Round(machine, 1));
+    }
 }

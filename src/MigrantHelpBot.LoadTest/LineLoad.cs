@@ -56,25 +56,13 @@ internal static class LineLoad
         { IsBackground = true, Name = "webhook schedule" };
         scheduler.Start();
 
-        CpuSnapshot? cpuFrom = null;
-        CpuSnapshot? cpuTo = null;
-        var warned = false;
-        while (cpuTo is null)
+        var cpu = await CpuUsage.MeasureAsync(clock, options.HostPid, measuring: async () =>
         {
-            var now = Stopwatch.GetTimestamp();
-            if (cpuFrom is null && now >= clock.MeasureStart)
+            if (warmup > 0 && api.Calls().Replies.Length == 0)
             {
-                cpuFrom = CpuSnapshot.Take(options.HostPid);
-                if (warmup > 0 && api.Calls().Replies.Length == 0 && !warned)
-                {
-                    warned = true;
-                    await Console.Error.WriteLineAsync($"No reply has reached the fake LINE API yet: does the host have --Line:ApiBaseUrl=http://127.0.0.1:{options.ApiPort}?");
-                }
+                await Console.Error.WriteLineAsync($"No reply has reached the fake LINE API yet: does the host have --Line:ApiBaseUrl=http://127.0.0.1:{options.ApiPort}?");
             }
-            if (now >= clock.MeasureEnd) cpuTo = CpuSnapshot.Take(options.HostPid);
-            var next = cpuFrom is null ? clock.MeasureStart : clock.MeasureEnd;
-            if (cpuTo is null) await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp((next - now) * 1000.0 / frequency, 1, 250)));
-        }
+        });
         await sending.Task;
         clock.Stop();
 
@@ -85,7 +73,7 @@ internal static class LineLoad
         await Console.Error.WriteLineAsync($"Sending done; waiting up to {options.DrainSeconds} s for the replies to the measured webhooks.");
         while (Stopwatch.GetTimestamp() < drainDeadline && Unanswered(webhooks, api, warmup, total) > 0) await Task.Delay(100);
 
-        var summary = LineSummary.From(options, clock, webhooks, api, warmup, total, cpuFrom is { } f && cpuTo is { } t ? CpuUsage.Between(f, t) : null);
+        var summary = LineSummary.From(options, clock, webhooks, api, warmup, total, cpu);
         Console.WriteLine(summary.ToText());
         if (options.Json) Console.WriteLine(summary.ToJson());
         return summary.AckErrors == 0 && summary.Unanswered == 0 ? 0 : 1;
@@ -299,12 +287,7 @@ internal sealed record LineSummary(
         if (AckErrors > 0 && LastError is not null) lines.Add($"  last error {LastError}");
         lines.Add(string.Create(c, $"  per {SliceSeconds} s    sent/acked/replies(+pushes): ")
             + string.Join(" · ", Slices.Select(s => string.Create(c, $"{s.FromSeconds:F0}s {s.Sent}/{s.Acked}/{s.Replies}{(s.Pushes > 0 ? $"+{s.Pushes}" : string.Empty)}"))));
-        if (Cpu is { } cpu)
-        {
-            var host = cpu.HostCores is { } h ? string.Create(c, $"host {h:F2} cores, ") : string.Empty;
-            var machine = cpu.MachineBusyPercent is { } m ? string.Create(c, $", machine {m:F0} % busy of {Environment.ProcessorCount} cores") : string.Empty;
-            lines.Add(string.Create(c, $"  cpu        {host}load tool {cpu.SelfCores:F2} cores{machine}"));
-        }
+        if (Cpu is { } cpu) lines.Add(cpu.ToText());
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -350,12 +333,7 @@ internal sealed record LineSummary(
             json.WriteNumber("backlogAtEnd", BacklogAtEnd);
             json.WriteNumber("profiles", Profiles);
             json.WriteNumber("loadings", Loadings);
-            if (Cpu is { } cpu)
-            {
-                json.WriteNumber("loadToolCores", Math.Round(cpu.SelfCores, 3));
-                if (cpu.HostCores is { } host) json.WriteNumber("hostCores", Math.Round(host, 3));
-                if (cpu.MachineBusyPercent is { } machine) json.WriteNumber("machineBusyPercent", Math.Round(machine, 1));
-            }
+            Cpu?.WriteJson(json);
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

@@ -54,21 +54,8 @@ await Console.Error.WriteLineAsync(
 
 var workers = connections.Select(c => Task.Run(() => c.RunAsync(clock))).ToArray();
 var timeoutTicks = options.TimeoutSeconds * frequency;
-CpuSnapshot? cpuFrom = null;
-CpuSnapshot? cpuTo = null;
-while (true)
-{
-    var now = Stopwatch.GetTimestamp();
-    if (cpuFrom is null && now >= clock.MeasureStart) cpuFrom = CpuSnapshot.Take(options.HostPid);
-    if (now >= clock.MeasureEnd)
-    {
-        cpuTo = CpuSnapshot.Take(options.HostPid);
-        break;
-    }
-    foreach (var connection in connections) connection.AbortIfStartedBefore(now - timeoutTicks);
-    var next = cpuFrom is null ? clock.MeasureStart : clock.MeasureEnd;
-    await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp((next - now) * 1000.0 / frequency, 1, 250)));
-}
+var cpu = await CpuUsage.MeasureAsync(clock, options.HostPid,
+    tick: now => { foreach (var connection in connections) connection.AbortIfStartedBefore(now - timeoutTicks); });
 
 clock.Stop();
 var drained = Task.WhenAll(workers);
@@ -83,7 +70,7 @@ while (!drained.IsCompleted)
 }
 await drained;
 
-var summary = Summary.From(options, clock, connections, cpuFrom is { } f && cpuTo is { } t ? CpuUsage.Between(f, t) : null);
+var summary = Summary.From(options, clock, connections, cpu);
 Console.WriteLine(summary.ToText());
 if (options.Json) Console.WriteLine(summary.ToJson());
 return summary.Errors == 0 ? 0 : 1;
@@ -180,12 +167,7 @@ internal sealed record Summary(
             string.Create(c, $"  slowest    {Max:F2} ms, ended {MaxAtSeconds:F1} s into the measurement; {Over50Ms:N0} turns over 50 ms"),
         };
         if (Errors > 0 && LastError is not null) lines.Add($"  last error {LastError}");
-        if (Cpu is { } cpu)
-        {
-            var host = cpu.HostCores is { } h ? string.Create(c, $"host {h:F2} cores, ") : string.Empty;
-            var machine = cpu.MachineBusyPercent is { } m ? string.Create(c, $", machine {m:F0} % busy of {Environment.ProcessorCount} cores") : string.Empty;
-            lines.Add(string.Create(c, $"  cpu        {host}load tool {cpu.SelfCores:F2} cores{machine}"));
-        }
+        if (Cpu is { } cpu) lines.Add(cpu.ToText());
         return string.Join(Environment.NewLine, lines);
     }
 
@@ -219,12 +201,7 @@ internal sealed record Summary(
             json.WriteNumber("meanMs", Math.Round(Mean, 3));
             json.WriteNumber("maxAtSeconds", Math.Round(MaxAtSeconds, 2));
             json.WriteNumber("over50Ms", Over50Ms);
-            if (Cpu is { } cpu)
-            {
-                json.WriteNumber("loadToolCores", Math.Round(cpu.SelfCores, 3));
-                if (cpu.HostCores is { } host) json.WriteNumber("hostCores", Math.Round(host, 3));
-                if (cpu.MachineBusyPercent is { } machine) json.WriteNumber("machineBusyPercent", Math.Round(machine, 1));
-            }
+            Cpu?.WriteJson(json);
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());

@@ -304,6 +304,35 @@ public class HandoffTests
     }
 
     [Fact]
+    public async Task A_photo_sent_during_a_case_is_noted_on_it_without_its_content_and_the_worker_is_asked_for_words()
+    {
+        await using var app = await StartAsync(Engine.Sqlite);
+        var admin = await StaffAsync(app, "coordinator@coalition.example");
+        var worker = await WorkerInDangerAsync(app);
+        var id = (await WaitCaseAsync(admin, c => c.GetProperty("status").GetString() == "offered", "the offer")).GetProperty("id").GetString()!;
+        // The worker's conversation knows its case once the offer notice has reached them.
+        await EventuallyAsync(async () => (await admin.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/timeline")).EnumerateArray()
+            .Any(e => e.GetProperty("kind").GetString() == "notice" && e.GetProperty("delivery").GetString() == "sent") ? (object)true : null, "the offer notice");
+        await worker.PollAsync();
+
+        var photo = JsonSerializer.Serialize(new Activity
+        {
+            Type = ActivityTypes.Message,
+            From = new ChannelAccount { Id = "claimed-id" },
+            Attachments = [new Attachment { ContentType = "image", ContentUrl = "https://example.org/passport.jpg" }],
+        }, BotJsonContext.Wire.Activity);
+        using (var sent = await worker.SendAsync(HttpMethod.Post, $"/v3/directline/conversations/{worker.ConversationId}/activities", worker.Token, photo)) sent.EnsureSuccessStatusCode();
+        await WorkerReadsAsync(worker, T("vi", "retry.not_text"));
+
+        var noted = (await EventuallyAsync(async () => (await admin.GetFromJsonAsync<JsonElement>($"/api/cases/{id}/timeline")).EnumerateArray()
+            .Select(e => (JsonElement?)e).FirstOrDefault(e => e!.Value.GetProperty("kind").GetString() == "worker_message"
+                && e.Value.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object && data.TryGetProperty("attachment", out _)), "the photo noted on the case")).GetValueOrDefault();
+        Assert.Equal("image", noted.GetProperty("data").GetProperty("attachment").GetString());
+        Assert.False(noted.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String);
+        Assert.DoesNotContain("passport.jpg", noted.GetRawText(), StringComparison.Ordinal); // nothing of the content is kept
+    }
+
+    [Fact]
     public async Task Webhook_notifications_are_signed_over_timestamp_and_body_with_the_organisations_secret()
     {
         // The receiver records a request before its handler has read it: wait for the handler itself.

@@ -40,6 +40,17 @@ internal sealed class FakeLine : IAsyncDisposable
     /// <summary>Accept this many pushes, then answer 500 as if the answer were lost.</summary>
     public int LoseAnswerOfNext;
 
+    /// <summary>Pushes answered 409 (the retry key was already accepted).</summary>
+    public int Conflicts;
+
+    /// <summary>Users whose chat showed the loading animation.</summary>
+    public ConcurrentQueue<string> Loading { get; } = new();
+
+    /// <summary>Profile reads (the request arrived), and how long the next one hangs.</summary>
+    public int ProfileReads;
+
+    public TimeSpan ProfileHang;
+
     public string? ProfileLanguage { get; set; } = "vi";
 
     public Uri BaseAddress => _server.BaseAddress;
@@ -51,9 +62,23 @@ internal sealed class FakeLine : IAsyncDisposable
         {
             app.MapPost("/v2/bot/message/reply", (Delegate)fake.ReplyAsync);
             app.MapPost("/v2/bot/message/push", (Delegate)fake.PushAsync);
-            app.MapGet("/v2/bot/profile/{userId}", (string userId, HttpRequest request) =>
-                fake.Authorized(request) ? Results.Json(new Dictionary<string, string?> { ["userId"] = userId, ["displayName"] = "W", ["language"] = fake.ProfileLanguage }) : Results.StatusCode(401));
-            app.MapPost("/v2/bot/chat/loading/start", (HttpRequest request) => fake.Authorized(request) ? Results.StatusCode(202) : Results.StatusCode(401));
+            app.MapGet("/v2/bot/profile/{userId}", async (string userId, HttpRequest request) =>
+            {
+                Interlocked.Increment(ref fake.ProfileReads);
+                var hang = fake.ProfileHang;
+                fake.ProfileHang = TimeSpan.Zero;
+                await Task.Delay(hang);
+                return fake.Authorized(request) ? Results.Json(new Dictionary<string, string?> { ["userId"] = userId, ["displayName"] = "W", ["language"] = fake.ProfileLanguage }) : Results.StatusCode(401);
+            });
+            app.MapPost("/v2/bot/chat/loading/start", async (HttpRequest request) =>
+            {
+                if (!fake.Authorized(request)) return Results.StatusCode(401);
+                var body = JsonNode.Parse(await new StreamReader(request.Body).ReadToEndAsync())!;
+                var seconds = body["loadingSeconds"]?.GetValue<int>() ?? 20;
+                if (string.IsNullOrEmpty(body["chatId"]?.GetValue<string>()) || seconds is < 5 or > 60 || seconds % 5 != 0) return fake.Problem("loading: chatId and 5–60 s in steps of 5");
+                fake.Loading.Enqueue(body["chatId"]!.GetValue<string>());
+                return Results.StatusCode(202);
+            });
         });
         return fake;
     }
@@ -106,7 +131,11 @@ internal sealed class FakeLine : IAsyncDisposable
         if (!Guid.TryParse(key, out _)) return Problem("X-Line-Retry-Key missing or not a UUID");
         if (string.IsNullOrEmpty(body["to"]?.GetValue<string>())) return Problem("to missing");
         if (Check(body["messages"]) is { } problem) return Problem(problem);
-        if (!_retryKeys.TryAdd(key, true)) return Results.Json(new { message = "The retry key is already accepted" }, statusCode: 409);
+        if (!_retryKeys.TryAdd(key, true))
+        {
+            Interlocked.Increment(ref Conflicts);
+            return Results.Json(new { message = "The retry key is already accepted" }, statusCode: 409);
+        }
         Accepted.Enqueue(("push", key, body["messages"]!.AsArray()));
         return Interlocked.Decrement(ref LoseAnswerOfNext) >= 0 ? Results.StatusCode(500) : Results.Json(new { sentMessages = Array.Empty<object>() });
     }
@@ -207,24 +236,27 @@ public class LineChannelTests
     public async Task A_LINE_user_is_greeted_and_answered_with_free_reply_tokens_in_their_profile_language(Engine engine)
     {
         await using var line = await FakeLine.StartAsync();
-        await using var app = new BotApplication(await TestDatabase.CreateAsync(engine), line.Settings());
+        await using var app = new BotApplication(await TestDatabase.CreateAsync(engine), line.Settings(new() { ["Line:LoadingAfter"] = "00:00:00" }));
         var client = app.CreateClient();
         var user = User();
 
+        // The profile says Vietnamese: the greeting starts in Vietnamese, with the language choice as quick replies.
         var follow = Event("follow", user);
         using (var ack = await PostAsync(client, Body(follow))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         var greeting = (await line.WaitAsync(a => a.Key == follow["replyToken"]!.GetValue<string>()))[0];
         Assert.Equal("reply", greeting.Via);
-        var last = greeting.Messages[^1]!;
-        Assert.NotNull(last["quickReply"]); // the language choice, as quick replies
-        Assert.Contains(last["quickReply"]!["items"]!.AsArray(), i => i!["action"]!["text"]!.GetValue<string>() == Locales.Text("vi", "language.name"));
+        Assert.StartsWith(Locales.Text("vi", "first_contact.choose_language") + "\n", Texts(greeting.Messages).First(), StringComparison.Ordinal);
+        var choices = greeting.Messages[^1]!["quickReply"]!["items"]!.AsArray();
+        Assert.Contains(choices, i => i!["action"]!["text"]!.GetValue<string>() == Locales.Text("vi", "language.name"));
 
-        // The worker writes in Vietnamese; the profile's language was the hint, the answer comes in Vietnamese.
-        var message = Event("message", user, "Tiếng Việt");
+        // Choosing it answers with the notice, in Vietnamese, by the new event's reply token.
+        var message = Event("message", user, Locales.Text("vi", "language.name"));
         using (var ack = await PostAsync(client, Body(message))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
         var answer = await line.WaitAsync(a => a.Key == message["replyToken"]!.GetValue<string>());
         Assert.Equal("reply", answer[0].Via);
-        Assert.Contains(Texts(answer[0].Messages), t => t == Locales.Text("vi", "first_contact.notice_who") || t.Length > 0);
+        Assert.Contains(Locales.Text("vi", "first_contact.consent_ask"), answer.SelectMany(a => Texts(a.Messages)));
+        Assert.Contains(user, line.Loading); // the turn ran past LoadingAfter: the loading animation was asked for
+        Assert.Equal(1, line.ProfileReads); // the profile is read once per user
 
         // A photo: the worker is asked for words.
         var photo = Event("message", user, messageType: "image");
@@ -321,26 +353,33 @@ public class LineChannelTests
         Assert.DoesNotContain(line.Accepted, a => a.Via == "reply");
         var texts = line.Accepted.Where(a => a.Via == "push").SelectMany(a => Texts(a.Messages)).ToList();
         Assert.Equal(texts.Distinct().Count(), texts.Count); // nothing doubled
+        Assert.True(line.Conflicts >= 1, "the retry after the lost answer should have met 409");
         Assert.Equal(0, await app.CountAsync("outbox WHERE channel = 'line' AND status <> 'sent'"));
+        Assert.Equal(line.Accepted.Count, await app.CountAsync("outbox WHERE channel = 'line'")); // each entry accepted exactly once
     }
 
     [Fact]
-    public async Task A_host_stopped_between_the_acknowledgement_and_the_turn_runs_the_turn_after_a_restart()
+    public async Task A_host_that_dies_in_the_middle_of_a_turn_leaves_the_event_to_the_next_host_which_runs_it_once()
     {
         await using var line = await FakeLine.StartAsync();
         await using var database = TestDatabase.CreateSqlite();
         var e = Event("message", User(), "Xin chào, tôi cần giúp đỡ");
-        var settings = line.Settings(new() { ["Outbox:Lease"] = "00:00:01" });
-        await using (var first = new BotApplication(database, line.Settings(new() { ["Outbox:PollInterval"] = "01:00:00", ["Outbox:BatchSize"] = "0" })))
-        {
-            // This host acknowledges and stores, but its dispatcher takes nothing: it "dies" before the turn.
-            using var ack = await PostAsync(first.CreateClient(), Body(e));
-            Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
-        }
+        line.ProfileHang = TimeSpan.FromSeconds(30); // the first host's turn hangs on LINE's profile
+        var settings = line.Settings(new() { ["Outbox:Lease"] = "00:00:02" });
+        var first = new BotApplication(database, settings);
+        using (var ack = await PostAsync(first.CreateClient(), Body(e))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        // The event is leased and its turn is running when the host goes down.
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); Volatile.Read(ref line.ProfileReads) == 0; await Task.Delay(20)) Assert.True(DateTime.UtcNow < deadline, "the turn did not start");
+        await first.DisposeAsync();
         Assert.Empty(line.Accepted);
+        Assert.Equal(1, await first.CountAsync("outbox WHERE channel = 'line-in' AND status = 'pending' AND lease_owner IS NOT NULL"));
+
+        // The next host takes it once the dead host's lease has run out, and answers once.
         await using var second = new BotApplication(database, settings);
         second.CreateClient().Dispose();
         var answered = await line.WaitAsync(a => a.Key == e["replyToken"]!.GetValue<string>());
         Assert.Equal("reply", answered[0].Via);
+        await Task.Delay(1000);
+        Assert.Single(line.Accepted, a => a.Key == e["replyToken"]!.GetValue<string>());
     }
 }

@@ -196,7 +196,7 @@ public class MessengerChannelTests
         var messenger = app.Services.GetRequiredService<ProactiveMessenger>();
         async Task SendAsync(string psid, DateTimeOffset lastWrote)
         {
-            await users.TouchAsync("messenger", psid, lastWrote, string.Empty, CancellationToken.None);
+            await users.TouchAsync("messenger", psid, lastWrote, CancellationToken.None);
             var reference = new ConversationReference
             {
                 ChannelId = "messenger", Conversation = new ConversationAccount { Id = psid },

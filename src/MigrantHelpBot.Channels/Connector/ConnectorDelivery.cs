@@ -11,11 +11,11 @@ namespace MigrantHelpBot.Channels.Connector;
 /// Delivery to a Bot Framework channel: each reply becomes an outbox entry in the turn's commit, and
 /// the connector sender POSTs it to <c>{serviceUrl}/v3/conversations/{id}/activities[/{replyToId}]</c>.
 /// </summary>
-public sealed class ConnectorDelivery(OutboxSignal signal) : ITurnDelivery
+public sealed class ConnectorDelivery(OutboxSignal signal) : OutboxDelivery(signal)
 {
     public const string Channel = "connector";
 
-    public void Stage(Activity inbound, IReadOnlyList<Activity> outgoing, StateCommit commit)
+    public override void Stage(Activity inbound, IReadOnlyList<Activity> outgoing, StateCommit commit)
     {
         ArgumentNullException.ThrowIfNull(inbound);
         ArgumentNullException.ThrowIfNull(outgoing);
@@ -34,12 +34,6 @@ public sealed class ConnectorDelivery(OutboxSignal signal) : ITurnDelivery
             commit.Outbox.Add(new OutboxMessage(
                 $"{Channel}:{activity.Id}", Channel, conversationKey, JsonSerializer.Serialize(payload, ConnectorJsonContext.Default.ConnectorPayload)));
         }
-    }
-
-    public void Committed(Activity inbound, IReadOnlyList<Activity> outgoing, StateCommit commit)
-    {
-        ArgumentNullException.ThrowIfNull(commit);
-        if (commit.Outbox.Count > 0) signal.Notify();
     }
 }
 

@@ -22,13 +22,13 @@ public sealed partial class LineInbound(
     ChannelUsers users,
     IHttpClientFactory httpClients,
     IOptions<LineOptions> options,
-    ILogger<LineInbound> logger) : InboundTurns(runner)
+    ILogger<LineInbound> logger) : InboundTurns(runner, delivery, users, httpClients, logger)
 {
-    public const string HttpClientName = "line";
+    public const string HttpClientName = LineWebhookApi.Channel;
 
-    public override string Channel => ChannelInbox.QueueOf(LineWebhookApi.Channel);
+    protected override string Platform => LineWebhookApi.Channel;
 
-    protected override async Task<(Activity? Activity, ITurnDelivery? Delivery)> ReadAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    protected override async Task<Activity?> ReadAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         var item = JsonSerializer.Deserialize(entry.Payload, LineJson.Default.LineInboxItem) ?? throw new JsonException("empty");
         var e = item.Event;
@@ -36,52 +36,40 @@ public sealed partial class LineInbound(
         var at = DateTimeOffset.FromUnixTimeMilliseconds(e.Timestamp > 0 ? e.Timestamp : item.ReceivedAt);
         if (e.Type == "unfollow")
         {
-            await users.DeactivateAsync(LineWebhookApi.Channel, userId, at, cancellationToken);
-            return (null, null);
+            await Users.DeactivateAsync(Platform, userId, at, cancellationToken);
+            return null;
         }
-        if (e.Type is not ("message" or "postback" or "follow")) return (null, null);
+        if (e.Type is not ("message" or "postback" or "follow")) return null;
 
-        var language = await LanguageAsync(userId, cancellationToken);
-        await users.TouchAsync(LineWebhookApi.Channel, userId, at, language, cancellationToken);
         var user = new ChannelAccount { Id = userId, Role = "user" };
         var activity = new Activity
         {
+            Type = ActivityTypes.Message,
             Id = e.WebhookEventId,
-            ChannelId = LineWebhookApi.Channel,
+            ChannelId = Platform,
             Conversation = new ConversationAccount { Id = userId },
             From = user,
             Recipient = new ChannelAccount { Id = item.Destination ?? "line-bot", Role = "bot" },
             Timestamp = at,
-            Locale = string.IsNullOrEmpty(language) ? null : language,
+            Locale = await TouchAsync(userId, at, cancellationToken),
             ChannelData = e.ReplyToken is { Length: > 0 } token
                 ? JsonSerializer.SerializeToElement(new LineReplyContext(token, item.ReceivedAt), LineDeliveryJson.Default.LineReplyContext)
                 : null,
         };
-        switch (e.Type)
+        if (e.Type == "follow")
         {
-            case "follow":
-                activity.Type = ActivityTypes.ConversationUpdate;
-                activity.MembersAdded = [user];
-                break;
-            case "postback":
-                activity.Type = ActivityTypes.Message;
-                activity.Text = e.Postback?.Data;
-                break;
-            case "message" when e.Message?.Type == "text":
-                activity.Type = ActivityTypes.Message;
-                activity.Text = e.Message.Text;
-                break;
-            default:
-                activity.Type = ActivityTypes.Message;
-                activity.Attachments = [new Attachment { ContentType = e.Message?.Type ?? "file" }];
-                break;
+            activity.Type = ActivityTypes.ConversationUpdate;
+            activity.MembersAdded = [user];
         }
-        return (activity, delivery);
+        else if (e.Type == "postback") activity.Text = e.Postback?.Data;
+        else if (e.Message?.Type == "text") activity.Text = e.Message.Text;
+        else activity.Attachments = [new Attachment { ContentType = e.Message?.Type ?? "file" }];
+        return activity;
     }
 
-    protected override async Task RunAsync(Activity activity, ITurnDelivery delivery, CancellationToken cancellationToken)
+    protected override async Task RunAsync(Activity activity, CancellationToken cancellationToken)
     {
-        var turn = base.RunAsync(activity, delivery, cancellationToken);
+        var turn = base.RunAsync(activity, cancellationToken);
         if (activity.Type == ActivityTypes.Message && await Task.WhenAny(turn, Task.Delay(options.Value.LoadingAfter, cancellationToken)) != turn)
         {
             _ = ShowLoadingAsync(activity.From!.Id!);
@@ -89,49 +77,34 @@ public sealed partial class LineInbound(
         await turn;
     }
 
-    /// <summary>The user's language from their LINE profile, asked once ("" = LINE did not say; null = could not ask now).</summary>
-    private async Task<string?> LanguageAsync(string userId, CancellationToken cancellationToken)
+    protected override HttpRequestMessage ProfileRequest(string userId) =>
+        Authorized(new HttpRequestMessage(HttpMethod.Get, $"{options.Value.ApiBaseUrl.TrimEnd('/')}/v2/bot/profile/{Uri.EscapeDataString(userId)}"));
+
+    protected override async Task<string?> ReadProfileLanguageAsync(HttpResponseMessage response, CancellationToken cancellationToken) =>
+        (await response.Content.ReadFromJsonAsync(LineJson.Default.LineProfile, cancellationToken))?.Language;
+
+    private HttpRequestMessage Authorized(HttpRequestMessage request)
     {
-        var known = await users.GetAsync(LineWebhookApi.Channel, userId, cancellationToken);
-        if (known?.Language is { } language) return language;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(3));
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{options.Value.ApiBaseUrl.TrimEnd('/')}/v2/bot/profile/{Uri.EscapeDataString(userId)}");
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.ChannelAccessToken);
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
-            if (!response.IsSuccessStatusCode) return null;
-            var profile = await response.Content.ReadFromJsonAsync(LineJson.Default.LineProfile, timeout.Token);
-            return profile?.Language ?? string.Empty;
-        }
-        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
-        {
-            LogProfileFailed(exception);
-            return null;
-        }
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.ChannelAccessToken);
+        return request;
     }
 
     private async Task ShowLoadingAsync(string userId)
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"{options.Value.ApiBaseUrl.TrimEnd('/')}/v2/bot/chat/loading/start")
+            using var request = Authorized(new HttpRequestMessage(HttpMethod.Post, $"{options.Value.ApiBaseUrl.TrimEnd('/')}/v2/bot/chat/loading/start")
             {
                 Content = JsonContent.Create(new LineLoadingRequest(userId, 20), LineJson.Default.LineLoadingRequest),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.ChannelAccessToken);
+            });
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
+            using var response = await HttpClients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
         }
         catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException)
         {
             LogLoadingFailed(exception); // only a courtesy: the reply still comes
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Could not read a LINE profile; no language hint this time.")]
-    private partial void LogProfileFailed(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not show LINE's loading animation.")]
     private partial void LogLoadingFailed(Exception exception);

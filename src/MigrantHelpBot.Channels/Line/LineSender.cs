@@ -1,14 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MigrantHelpBot.Bot.Storage;
-using MigrantHelpBot.Channels.Connector;
 using MigrantHelpBot.Channels.Outbox;
 using Polly;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace MigrantHelpBot.Channels.Line;
 
@@ -29,20 +25,11 @@ internal sealed class LineSender(IHttpClientFactory httpClients, IOptions<LineOp
         ArgumentNullException.ThrowIfNull(entry);
         var settings = options.Value;
         if (!settings.Enabled) return new SendResult(SendOutcome.Rejected, "LINE is not configured.");
-        LineSend? send;
-        try
-        {
-            send = JsonSerializer.Deserialize(entry.Payload, LineJson.Default.LineSend);
-        }
-        catch (JsonException)
-        {
-            send = null;
-        }
-        if (send is null || send.Messages.Count == 0) return new SendResult(SendOutcome.Rejected, "The outbox entry is unreadable.");
+        if (ResilientHttp.Read(entry, LineJson.Default.LineSend) is not { Messages.Count: > 0 } send) return new SendResult(SendOutcome.Rejected, "The outbox entry is unreadable.");
         var http = httpClients.CreateClient(LineInbound.HttpClientName);
         var api = settings.ApiBaseUrl.TrimEnd('/');
 
-        try
+        return await ResilientHttp.GuardAsync(async () =>
         {
             var age = clock.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(send.ReceivedAt);
             if (send.ReplyToken is { } token && age < settings.ReplyTokenLifetime)
@@ -54,17 +41,13 @@ internal sealed class LineSender(IHttpClientFactory httpClients, IOptions<LineOp
                     using var request = Request($"{api}/v2/bot/message/reply", JsonContent.Create(new LineReplyRequest(token, send.Messages), LineJson.Default.LineReplyRequest));
                     return await http.SendAsync(request, ct);
                 }, cancellationToken);
-                if (replied.IsSuccessStatusCode) return SendResult.Delivered;
-                if (replied.StatusCode == HttpStatusCode.BadRequest && (await ErrorAsync(replied)).Contains("reply token", StringComparison.OrdinalIgnoreCase))
+                if (replied.StatusCode != HttpStatusCode.BadRequest || (await ReasonAsync(replied))?.Contains("reply token", StringComparison.OrdinalIgnoreCase) != true)
                 {
-                    // Fresh and yet invalid: an earlier attempt of ours whose answer was lost used it.
-                    if (attempts > 1 || entry.Attempts > 0) return SendResult.Delivered;
-                    // Otherwise LINE no longer takes it: push instead.
+                    return await ResilientHttp.ClassifyAsync(replied, ReasonAsync);
                 }
-                else
-                {
-                    return await ClassifyAsync(replied);
-                }
+                // Fresh and yet invalid: an earlier attempt of ours whose answer was lost used it.
+                if (attempts > 1 || entry.Attempts > 0) return SendResult.Delivered;
+                // Otherwise LINE no longer takes it: push instead.
             }
 
             using var pushed = await _pipeline.ExecuteAsync(async ct =>
@@ -73,16 +56,8 @@ internal sealed class LineSender(IHttpClientFactory httpClients, IOptions<LineOp
                 request.Headers.Add("X-Line-Retry-Key", send.RetryKey);
                 return await http.SendAsync(request, ct);
             }, cancellationToken);
-            return pushed.StatusCode == HttpStatusCode.Conflict ? SendResult.Delivered : await ClassifyAsync(pushed);
-        }
-        catch (BrokenCircuitException broken)
-        {
-            return new SendResult(SendOutcome.RetryLater, "circuit open", broken.RetryAfter);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return new SendResult(SendOutcome.RetryLater, exception.GetType().Name);
-        }
+            return pushed.StatusCode == HttpStatusCode.Conflict ? SendResult.Delivered : await ResilientHttp.ClassifyAsync(pushed, ReasonAsync);
+        }, cancellationToken);
     }
 
     private HttpRequestMessage Request(string url, HttpContent content)
@@ -92,23 +67,7 @@ internal sealed class LineSender(IHttpClientFactory httpClients, IOptions<LineOp
         return request;
     }
 
-    private static async Task<SendResult> ClassifyAsync(HttpResponseMessage response)
-    {
-        var result = ResilientHttp.Classify(response);
-        return result.Outcome == SendOutcome.Rejected ? result with { Error = $"{result.Error}: {await ErrorAsync(response)}" } : result;
-    }
-
-    /// <summary>LINE's error message (it names the problem, never the user's text).</summary>
-    private static async Task<string> ErrorAsync(HttpResponseMessage response)
-    {
-        try
-        {
-            var error = await response.Content.ReadFromJsonAsync(LineJson.Default.LineError);
-            return error?.Message ?? string.Empty;
-        }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or HttpRequestException)
-        {
-            return string.Empty;
-        }
-    }
+    /// <summary>LINE's error message (<c>{"message"}</c>).</summary>
+    private static async Task<string?> ReasonAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync(LineJson.Default.LineError))?.Message;
 }

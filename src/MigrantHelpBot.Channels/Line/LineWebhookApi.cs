@@ -16,7 +16,6 @@ namespace MigrantHelpBot.Channels.Line;
 public static class LineWebhookApi
 {
     public const string Channel = "line";
-    public const int MaxBodyBytes = 1024 * 1024;
 
     /// <summary>The reply tokens and user of the console's old "Verify" events, which must not be answered.</summary>
     private static readonly HashSet<string> DummyReplyTokens = ["00000000000000000000000000000000", "ffffffffffffffffffffffffffffffff"];
@@ -32,30 +31,16 @@ public static class LineWebhookApi
     private static async Task<IResult> ReceiveAsync(HttpContext http, IOptions<LineOptions> options, ChannelInbox inbox, TimeProvider clock)
     {
         var settings = options.Value;
-        if (!settings.Enabled) return Problems.NotFound("LINE is not configured on this service.");
-        var (body, problem) = await JsonBody.ReadRawAsync(http.Request, MaxBodyBytes);
+        var (webhook, problem) = await SignedWebhook.ReadAsync(http, "LINE", settings.Enabled, "x-line-signature",
+            (body, signature) => WebhookSignatures.IsValidBase64(settings.ChannelSecret!, body, signature), LineJson.Default.LineWebhook);
         if (problem is not null) return problem;
-        if (!WebhookSignatures.IsValidBase64(settings.ChannelSecret!, body, http.Request.Headers["x-line-signature"].ToString()))
-        {
-            return Problems.Unauthorized("The x-line-signature header is missing or does not match the body.");
-        }
-        var (webhook, invalid) = JsonBody.Parse(body, LineJson.Default.LineWebhook);
-        if (invalid is not null) return invalid;
         if (webhook!.Events is null) return Problems.BadRequest("The body has no \"events\" array.");
 
         var receivedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var events = new List<InboundEvent>();
         for (var i = 0; i < webhook.Events.Count; i++)
         {
-            LineEvent? e;
-            try
-            {
-                e = webhook.Events[i].ValueKind == JsonValueKind.Object ? webhook.Events[i].Deserialize(LineJson.Default.LineEvent) : null;
-            }
-            catch (JsonException)
-            {
-                e = null;
-            }
+            var e = SignedWebhook.Event(webhook.Events[i], LineJson.Default.LineEvent);
             if (e is null || string.IsNullOrWhiteSpace(e.Type) || string.IsNullOrWhiteSpace(e.WebhookEventId) || e.WebhookEventId.Length > 100)
             {
                 return Problems.BadRequest($"events[{i}] is not a LINE webhook event (it needs \"type\" and \"webhookEventId\").");

@@ -1,14 +1,10 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using MigrantHelpBot.Bot.Storage;
-using MigrantHelpBot.Channels.Connector;
 using MigrantHelpBot.Channels.Outbox;
 using MigrantHelpBot.Channels.Webhooks;
 using Polly;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace MigrantHelpBot.Channels.Messenger;
 
@@ -30,16 +26,7 @@ internal sealed class MessengerSender(IHttpClientFactory httpClients, ChannelUse
         ArgumentNullException.ThrowIfNull(entry);
         var settings = options.Value;
         if (!settings.Enabled) return new SendResult(SendOutcome.Rejected, "Messenger is not configured.");
-        MessengerSend? send;
-        try
-        {
-            send = JsonSerializer.Deserialize(entry.Payload, MessengerJson.Default.MessengerSend);
-        }
-        catch (JsonException)
-        {
-            send = null;
-        }
-        if (send is null) return new SendResult(SendOutcome.Rejected, "The outbox entry is unreadable.");
+        if (ResilientHttp.Read(entry, MessengerJson.Default.MessengerSend) is not { } send) return new SendResult(SendOutcome.Rejected, "The outbox entry is unreadable.");
 
         var user = await users.GetAsync(MessengerWebhookApi.Channel, send.RecipientId, cancellationToken);
         var (type, tag, problem) = MessengerWindow.Check(user?.LastInboundAt, send.HumanAgent, clock.GetUtcNow(), settings);
@@ -52,7 +39,7 @@ internal sealed class MessengerSender(IHttpClientFactory httpClients, ChannelUse
             Message = new SendApiMessage { Text = send.Text, QuickReplies = send.QuickReplies },
         };
         var http = httpClients.CreateClient(MessengerInbound.HttpClientName);
-        try
+        return await ResilientHttp.GuardAsync(async () =>
         {
             using var response = await _pipeline.ExecuteAsync(async ct =>
             {
@@ -63,32 +50,9 @@ internal sealed class MessengerSender(IHttpClientFactory httpClients, ChannelUse
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.PageAccessToken);
                 return await http.SendAsync(request, ct);
             }, cancellationToken);
-            var result = ResilientHttp.Classify(response);
-            if (result.Outcome != SendOutcome.Rejected) return result;
-            var error = await ErrorAsync(response);
-            return result with { Error = $"{result.Error}: {error}" };
-        }
-        catch (BrokenCircuitException broken)
-        {
-            return new SendResult(SendOutcome.RetryLater, "circuit open", broken.RetryAfter);
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TimeoutRejectedException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return new SendResult(SendOutcome.RetryLater, exception.GetType().Name);
-        }
-    }
-
-    private static async Task<string> ErrorAsync(HttpResponseMessage response)
-    {
-        try
-        {
-            var error = await response.Content.ReadFromJsonAsync(MessengerJson.Default.GraphError);
-            return error?.Error?.Message ?? string.Empty;
-        }
-        catch (Exception exception) when (exception is JsonException or NotSupportedException or HttpRequestException)
-        {
-            return string.Empty;
-        }
+            // The Graph API's own reason: {"error":{"message"}}.
+            return await ResilientHttp.ClassifyAsync(response, async r => (await r.Content.ReadFromJsonAsync(MessengerJson.Default.GraphError))?.Error?.Message);
+        }, cancellationToken);
     }
 }
 

@@ -17,7 +17,6 @@ namespace MigrantHelpBot.Channels.Messenger;
 public static class MessengerWebhookApi
 {
     public const string Channel = "messenger";
-    public const int MaxBodyBytes = 1024 * 1024;
 
     public static IEndpointRouteBuilder MapMessengerWebhook(this IEndpointRouteBuilder app)
     {
@@ -46,15 +45,9 @@ public static class MessengerWebhookApi
     private static async Task<IResult> ReceiveAsync(HttpContext http, IOptions<MessengerOptions> options, ChannelInbox inbox, TimeProvider clock)
     {
         var settings = options.Value;
-        if (!settings.Enabled) return Problems.NotFound("Messenger is not configured on this service.");
-        var (body, problem) = await JsonBody.ReadRawAsync(http.Request, MaxBodyBytes);
+        var (webhook, problem) = await SignedWebhook.ReadAsync(http, "Messenger", settings.Enabled, "X-Hub-Signature-256",
+            (body, signature) => WebhookSignatures.IsValidHex(settings.AppSecret!, body, signature), MessengerJson.Default.MessengerWebhook);
         if (problem is not null) return problem;
-        if (!WebhookSignatures.IsValidHex(settings.AppSecret!, body, http.Request.Headers["X-Hub-Signature-256"].ToString()))
-        {
-            return Problems.Unauthorized("The X-Hub-Signature-256 header is missing or does not match the body.");
-        }
-        var (webhook, invalid) = JsonBody.Parse(body, MessengerJson.Default.MessengerWebhook);
-        if (invalid is not null) return invalid;
         if (webhook!.Kind != "page" || webhook.Entry is null) return Problems.BadRequest("The body is not a Page webhook (it needs \"object\":\"page\" and an \"entry\" array).");
 
         var receivedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -64,15 +57,7 @@ public static class MessengerWebhookApi
             var messaging = webhook.Entry[i]?.Messaging ?? [];
             for (var j = 0; j < messaging.Count; j++)
             {
-                MessagingEvent? e;
-                try
-                {
-                    e = messaging[j].ValueKind == JsonValueKind.Object ? messaging[j].Deserialize(MessengerJson.Default.MessagingEvent) : null;
-                }
-                catch (JsonException)
-                {
-                    e = null;
-                }
+                var e = SignedWebhook.Event(messaging[j], MessengerJson.Default.MessagingEvent);
                 if (e?.Sender?.Id is not { Length: > 0 and <= 100 } sender) return Problems.BadRequest($"entry[{i}].messaging[{j}] has no sender id.");
                 if (e.Message is { IsEcho: true }) continue; // what the page sent (our replies, or a person in the Page inbox)
                 var mid = e.Message?.Mid ?? e.Postback?.Mid;

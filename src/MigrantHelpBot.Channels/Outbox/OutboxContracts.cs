@@ -36,6 +36,18 @@ public interface IOutboxFailureObserver
 /// <summary>Wakes the dispatcher when a commit added outbox entries, so they go out at once.</summary>
 public sealed class OutboxSignal : Bot.WakeSignal;
 
+/// <summary>A channel whose replies go through the outbox: <see cref="Stage"/> adds the entries to the turn's commit; the dispatcher is woken once they are in.</summary>
+public abstract class OutboxDelivery(OutboxSignal signal) : Bot.Turns.ITurnDelivery
+{
+    public abstract void Stage(Bot.Schema.Activity inbound, IReadOnlyList<Bot.Schema.Activity> outgoing, StateCommit commit);
+
+    public void Committed(Bot.Schema.Activity inbound, IReadOnlyList<Bot.Schema.Activity> outgoing, StateCommit commit)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        if (commit.Outbox.Count > 0) signal.Notify();
+    }
+}
+
 public sealed class OutboxOptions
 {
     public const string Section = "Outbox";

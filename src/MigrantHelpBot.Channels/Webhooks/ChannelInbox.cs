@@ -1,7 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using MigrantHelpBot.Bot.Schema;
 using MigrantHelpBot.Bot.Storage;
 using MigrantHelpBot.Bot.Turns;
@@ -48,35 +51,120 @@ public sealed class ChannelInbox(IStateStore store, OutboxSignal signal)
     }
 }
 
-/// <summary>Runs the turn of a persisted inbound event; the dispatcher marks it done only when the turn committed.</summary>
-public abstract class InboundTurns(TurnRunner runner) : IOutboxSender
+/// <summary>
+/// Runs the turn of a persisted inbound event; the dispatcher marks it done only when the turn
+/// committed. Also keeps the user's record: when they last wrote, and their profile's language (a
+/// hint for the dialog), asked of the platform once.
+/// </summary>
+public abstract partial class InboundTurns(TurnRunner runner, ITurnDelivery delivery, ChannelUsers users, IHttpClientFactory httpClients, ILogger logger) : IOutboxSender
 {
-    public abstract string Channel { get; }
+    protected ChannelUsers Users { get; } = users;
+
+    protected IHttpClientFactory HttpClients { get; } = httpClients;
+
+    /// <summary>The platform's name (<c>line</c>, <c>messenger</c>): its queue is <c>{name}-in</c>, its HTTP client has its name.</summary>
+    protected abstract string Platform { get; }
+
+    public string Channel => ChannelInbox.QueueOf(Platform);
 
     /// <summary>The turn's activity, or null when the event needs no turn (an unfollow, a read receipt).</summary>
-    protected abstract Task<(Activity? Activity, ITurnDelivery? Delivery)> ReadAsync(OutboxEntry entry, CancellationToken cancellationToken);
+    protected abstract Task<Activity?> ReadAsync(OutboxEntry entry, CancellationToken cancellationToken);
+
+    /// <summary>The request for the user's profile, and how to read its language from the answer.</summary>
+    protected abstract HttpRequestMessage ProfileRequest(string userId);
+
+    protected abstract Task<string?> ReadProfileLanguageAsync(HttpResponseMessage response, CancellationToken cancellationToken);
 
     public async Task<SendResult> SendAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         Activity? activity;
-        ITurnDelivery? delivery;
         try
         {
-            (activity, delivery) = await ReadAsync(entry, cancellationToken);
+            activity = await ReadAsync(entry, cancellationToken);
         }
-        catch (System.Text.Json.JsonException)
+        catch (JsonException)
         {
             return new SendResult(SendOutcome.Rejected, "The stored event is unreadable.");
         }
-        if (activity is null || delivery is null) return SendResult.Delivered;
+        if (activity is null) return SendResult.Delivered;
         // A turn that already ran (the host died before marking the event done) is recognised by its activity id.
-        await RunAsync(activity, delivery, cancellationToken);
+        await RunAsync(activity, cancellationToken);
         return SendResult.Delivered;
     }
 
-    protected virtual Task RunAsync(Activity activity, ITurnDelivery delivery, CancellationToken cancellationToken) =>
+    protected virtual Task RunAsync(Activity activity, CancellationToken cancellationToken) =>
         runner.RunAsync(activity, delivery, cancellationToken);
+
+    /// <summary>Records that the user wrote at <paramref name="at"/> and returns their language hint (null: none).</summary>
+    protected async Task<string?> TouchAsync(string userId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var language = await Users.TouchAsync(Platform, userId, at, cancellationToken);
+        if (language is null && await ProfileLanguageAsync(userId, cancellationToken) is { } asked)
+        {
+            await Users.SetLanguageAsync(Platform, userId, asked, cancellationToken);
+            language = asked;
+        }
+        return string.IsNullOrEmpty(language) ? null : language;
+    }
+
+    /// <summary>The profile's language: "" when the platform does not give one, null when it could not be asked now (asked again next time).</summary>
+    private async Task<string?> ProfileLanguageAsync(string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(3));
+            using var request = ProfileRequest(userId);
+            using var response = await HttpClients.CreateClient(Platform).SendAsync(request, timeout.Token);
+            if (response.IsSuccessStatusCode) return await ReadProfileLanguageAsync(response, timeout.Token) ?? string.Empty;
+            return ResilientHttp.IsTransient(response) ? null : string.Empty; // e.g. no permission for the locale: detection decides
+        }
+        catch (Exception exception) when (exception is HttpRequestException or OperationCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+        {
+            LogProfileFailed(logger, Platform, exception);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Could not read a {Platform} profile; no language hint this time.")]
+    private static partial void LogProfileFailed(ILogger logger, string platform, Exception exception);
+}
+
+/// <summary>What every signed webhook does first: 404 while the channel is off, the raw body read, the signature checked before anything is parsed (401), then the JSON read (400).</summary>
+public static class SignedWebhook
+{
+    public const int MaxBodyBytes = 1024 * 1024;
+
+    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(
+        HttpContext http, string platform, bool enabled, string signatureHeader, Func<byte[], string, bool> isSigned, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(isSigned);
+        if (!enabled) return (null, Problems.NotFound($"{platform} is not configured on this service."));
+        var (body, problem) = await JsonBody.ReadRawAsync(http.Request, MaxBodyBytes);
+        if (problem is not null) return (null, problem);
+        if (!isSigned(body!, http.Request.Headers[signatureHeader].ToString()))
+        {
+            return (null, Problems.Unauthorized($"The {signatureHeader} header is missing or does not match the body."));
+        }
+        return JsonBody.Parse(body, typeInfo);
+    }
+
+    /// <summary>One event of a batch, or null when it is not an object of that shape.</summary>
+    public static T? Event<T>(JsonElement element, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        try
+        {
+            return element.ValueKind == JsonValueKind.Object ? element.Deserialize(typeInfo) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 }
 
 /// <summary>Webhook signatures: HMAC-SHA256 over the raw body, compared in constant time.</summary>
@@ -135,17 +223,28 @@ public sealed class ChannelUsers(Database database)
             reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture)));
     }
 
-    /// <summary>The user wrote (or followed) at <paramref name="at"/>: active again; <paramref name="language"/> kept when given ("" = asked, none).</summary>
-    public async Task TouchAsync(string channel, string userId, DateTimeOffset at, string? language, CancellationToken cancellationToken)
+    /// <summary>
+    /// The user wrote (or followed) at <paramref name="at"/>: active again, last message moved on. One
+    /// statement, which also returns their language hint ("" = the platform gave none; null = never asked).
+    /// </summary>
+    public async Task<string?> TouchAsync(string channel, string userId, DateTimeOffset at, CancellationToken cancellationToken)
     {
         await database.EnsureReadyAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command("""
-            INSERT INTO channel_users (channel, user_id, language, active, last_inbound_at, updated_at) VALUES (@channel, @user, @language, @active, @at, @at)
+            INSERT INTO channel_users (channel, user_id, active, last_inbound_at, updated_at) VALUES (@channel, @user, @active, @at, @at)
             ON CONFLICT (channel, user_id) DO UPDATE SET active = excluded.active, updated_at = excluded.updated_at,
-                language = COALESCE(excluded.language, channel_users.language),
                 last_inbound_at = CASE WHEN channel_users.last_inbound_at IS NULL OR channel_users.last_inbound_at < excluded.last_inbound_at THEN excluded.last_inbound_at ELSE channel_users.last_inbound_at END
-            """).With("channel", channel).With("user", userId).With("language", language).With("active", true).With("at", at.ToUnixTimeMilliseconds());
+            RETURNING language
+            """).With("channel", channel).With("user", userId).With("active", true).With("at", at.ToUnixTimeMilliseconds());
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    public async Task SetLanguageAsync(string channel, string userId, string language, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("UPDATE channel_users SET language = @language WHERE channel = @channel AND user_id = @user")
+            .With("language", language).With("channel", channel).With("user", userId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

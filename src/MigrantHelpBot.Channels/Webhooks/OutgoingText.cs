@@ -44,12 +44,43 @@ public static class OutgoingText
         return new StringBuilder(info.SubstringByTextElements(0, max - 1)).Append('…').ToString();
     }
 
-    /// <summary>A suggested action's button title, and what a tap sends back (the value the dialog reads).</summary>
-    public static (string Title, string Value) Button(CardAction action)
+    /// <summary>
+    /// A turn's message activities as a platform shows them: each one's text in parts of at most
+    /// <see cref="TextLimits.Text"/>, its suggested actions (at most <see cref="TextLimits.Buttons"/>,
+    /// labels shortened, values cut) on its last part. Activities without an id get one; an activity
+    /// with neither text nor buttons shows nothing.
+    /// </summary>
+    public static IEnumerable<MessagePart> Parts(IEnumerable<Activity> outgoing, TextLimits limits)
     {
-        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(outgoing);
+        ArgumentNullException.ThrowIfNull(limits);
+        foreach (var activity in outgoing.Where(a => a.Type == ActivityTypes.Message))
+        {
+            activity.Id ??= Guid.NewGuid().ToString("N");
+            var buttons = activity.SuggestedActions?.Actions?.Take(limits.Buttons).Select(a => Button(a, limits)).ToList() ?? [];
+            var text = activity.Text ?? string.Empty;
+            if (text.Trim().Length == 0 && buttons.Count == 0) continue;
+            var parts = Split(text.Trim().Length == 0 ? "…" : text, limits.Text);
+            for (var i = 0; i < parts.Count; i++)
+            {
+                yield return new MessagePart(activity, i, parts[i], i == parts.Count - 1 && buttons.Count > 0 ? buttons : null);
+            }
+        }
+    }
+
+    /// <summary>A suggested action's button: its title, shortened, and what a tap sends back (the value the dialog reads).</summary>
+    private static QuickButton Button(CardAction action, TextLimits limits)
+    {
         var title = action.Title ?? action.Value?.ToString() ?? string.Empty;
         var value = action.Value is { ValueKind: System.Text.Json.JsonValueKind.String } v ? v.GetString() ?? title : title;
-        return (title, value);
+        return new QuickButton(Label(title, limits.Label), value.Length > limits.Value ? value[..limits.Value] : value);
     }
 }
+
+/// <summary>A platform's limits: characters (UTF-16 units) per text, buttons per message, characters per label and per value sent back.</summary>
+public sealed record TextLimits(int Text, int Buttons, int Label, int Value);
+
+public sealed record QuickButton(string Label, string Value);
+
+/// <summary>Part <see cref="Index"/> of <see cref="Activity"/>'s text, with its buttons if it is the last part.</summary>
+public sealed record MessagePart(Activity Activity, int Index, string Text, IReadOnlyList<QuickButton>? Buttons);

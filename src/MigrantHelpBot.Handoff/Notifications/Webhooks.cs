@@ -1,6 +1,5 @@
 using System.Buffers.Text;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -140,15 +139,7 @@ public sealed class WebhookSender(IHttpClientFactory httpClients, WebhookSecrets
     public async Task<SendResult> SendAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        WebhookDelivery? delivery;
-        try
-        {
-            delivery = JsonSerializer.Deserialize(entry.Payload, WebhookJson.Default.WebhookDelivery);
-        }
-        catch (JsonException)
-        {
-            delivery = null;
-        }
+        var delivery = ResilientHttp.Read(entry, WebhookJson.Default.WebhookDelivery);
         if (delivery is null || !Uri.TryCreate(delivery.Url, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http"))
         {
             return new SendResult(SendOutcome.Rejected, "The notification entry is unreadable or has no usable URL.");
@@ -167,15 +158,7 @@ public sealed class WebhookSender(IHttpClientFactory httpClients, WebhookSecrets
         try
         {
             using var response = await httpClients.CreateClient(HttpClientName).SendAsync(request, attempt.Token);
-            if (response.IsSuccessStatusCode) return SendResult.Delivered;
-            var status = (int)response.StatusCode;
-            if (response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || status >= 500)
-            {
-                var retryAfter = response.Headers.RetryAfter?.Delta
-                    ?? (response.Headers.RetryAfter?.Date is { } date ? date - clock.GetUtcNow() : null);
-                return new SendResult(SendOutcome.RetryLater, $"HTTP {status}", retryAfter);
-            }
-            return new SendResult(SendOutcome.Rejected, $"HTTP {status}");
+            return ResilientHttp.Classify(response);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

@@ -41,9 +41,7 @@ public sealed class HandoffMiddleware(LocaleCatalog locales, Commands commands, 
             && turn.ConversationState.TryGet(HandoffState.Property, out var waiting) && waiting.CaseId is not null)
         {
             // A photo or sticker: the case notes that one came (the content is not kept); the bot asks for words.
-            var kind = attachments[0].ContentType ?? "file";
-            turn.Record(new DomainEvent(WorkerMessageKind, StateKeys.Conversation(activity),
-                JsonSerializer.Serialize(new WorkerMessage(waiting.CaseId, string.Empty, clock.GetUtcNow(), false, kind), HandoffJson.Default.WorkerMessage)));
+            Relay(turn, waiting, string.Empty, emergency: false, attachments[0].ContentType ?? "file");
             await next(cancellationToken);
             return;
         }
@@ -101,9 +99,9 @@ public sealed class HandoffMiddleware(LocaleCatalog locales, Commands commands, 
         Say(turn, language, "handoff.added_to_case");
     }
 
-    private void Relay(ITurnContext turn, HandoffState handoff, string text, bool emergency)
+    private void Relay(ITurnContext turn, HandoffState handoff, string text, bool emergency, string? attachment = null)
     {
-        var message = new WorkerMessage(handoff.CaseId, text, clock.GetUtcNow(), emergency);
+        var message = new WorkerMessage(handoff.CaseId, text, clock.GetUtcNow(), emergency, attachment);
         turn.Record(new DomainEvent(WorkerMessageKind, StateKeys.Conversation(turn.Activity), JsonSerializer.Serialize(message, HandoffJson.Default.WorkerMessage)));
     }
 
