@@ -51,6 +51,7 @@ public static class ChannelsServiceCollectionExtensions
         services.AddSingleton<IOutboxSender, MessengerSender>();
 
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<InboxSignal>();
         services.AddHostedService<OutboxDispatcher>();
 
         services.AddCors(cors => cors.AddPolicy(DirectLineApi.CorsPolicy, policy =>

@@ -34,7 +34,7 @@ public abstract class Database : IAsyncDisposable
     internal virtual Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Picks due outbox entries and leases them, as one statement (see <see cref="OutboxStore"/>).</summary>
-    internal abstract string OutboxLeaseSql { get; }
+    internal abstract string OutboxLeaseSql(string laneFilter);
 
     /// <summary>Runs pending migrations once; a failure (database down) is retried on the next call.</summary>
     public Task EnsureReadyAsync(CancellationToken cancellationToken)

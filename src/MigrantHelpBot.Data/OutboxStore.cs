@@ -10,33 +10,37 @@ public sealed class OutboxStore(Database database) : IOutboxStore
     /// Leases the oldest due entry of each conversation that has no older pending entry, so a
     /// conversation's messages go out in order even when one waits for a retry.
     /// </summary>
-    internal static string LeaseSql(bool skipLocked) => $"""
+    internal static string LeaseSql(bool skipLocked, string laneFilter) => $"""
         UPDATE outbox SET lease_owner = @owner, lease_until = @until
         WHERE id IN (
             SELECT o.id FROM outbox o
             WHERE o.status = 'pending' AND o.next_attempt_at <= @now
-              AND (o.lease_until IS NULL OR o.lease_until < @now)
+              AND (o.lease_until IS NULL OR o.lease_until < @now){laneFilter}
               AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.conversation_key = o.conversation_key AND p.status = 'pending' AND p.id < o.id)
             ORDER BY o.id LIMIT @max {(skipLocked ? "FOR UPDATE SKIP LOCKED" : string.Empty)})
           AND status = 'pending' AND (lease_until IS NULL OR lease_until < @now)
         RETURNING id, idempotency_key, channel, conversation_key, payload, attempts
         """;
 
-    public async Task<IReadOnlyList<OutboxEntry>> LeaseDueAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<OutboxEntry>> LeaseDueAsync(string owner, int max, TimeSpan lease, CancellationToken cancellationToken, OutboxLane? lane = null)
     {
+        var filter = lane is null || lane.Channels.Count == 0 ? string.Empty
+            : $" AND o.channel {(lane.Except ? "NOT IN" : "IN")} ({string.Join(", ", lane.Channels.Select((_, i) => "@lane" + i.ToString(CultureInfo.InvariantCulture)))})";
         await database.EnsureReadyAsync(cancellationToken);
         var now = Sql.Now();
         await using var connection = await database.OpenAsync(cancellationToken);
         // Look before leasing: the read takes no write lock, so an idle outbox never contends with
         // the group committer (SQLite has one writer at a time).
         await using (var due = connection.Command(
-            "SELECT 1 FROM outbox WHERE status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now) LIMIT 1")
+            $"SELECT 1 FROM outbox o WHERE o.status = 'pending' AND o.next_attempt_at <= @now AND (o.lease_until IS NULL OR o.lease_until < @now){filter} LIMIT 1")
             .With("now", now))
         {
+            Bind(due, lane);
             if (await due.ExecuteScalarAsync(cancellationToken) is null) return [];
         }
-        await using var command = connection.Command(database.OutboxLeaseSql)
+        await using var command = connection.Command(database.OutboxLeaseSql(filter))
             .With("owner", owner).With("until", now + (long)lease.TotalMilliseconds).With("now", now).With("max", max);
+        Bind(command, lane);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var entries = new List<OutboxEntry>();
         while (await reader.ReadAsync(cancellationToken))
@@ -48,6 +52,11 @@ public sealed class OutboxStore(Database database) : IOutboxStore
         }
         entries.Sort((a, b) => a.Id.CompareTo(b.Id));
         return entries;
+    }
+
+    private static void Bind(System.Data.Common.DbCommand command, OutboxLane? lane)
+    {
+        for (var i = 0; i < (lane?.Channels.Count ?? 0); i++) command.With("lane" + i.ToString(CultureInfo.InvariantCulture), lane!.Channels[i]);
     }
 
     public async Task MarkSentAsync(long id, CancellationToken cancellationToken)

@@ -29,7 +29,7 @@ public sealed class PostgresDatabase(string connectionString, int writers) : Dat
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    internal override string OutboxLeaseSql => OutboxStore.LeaseSql(skipLocked: true);
+    internal override string OutboxLeaseSql(string laneFilter) => OutboxStore.LeaseSql(skipLocked: true, laneFilter);
 
     public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 }

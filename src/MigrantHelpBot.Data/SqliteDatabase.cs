@@ -47,11 +47,10 @@ public sealed class SqliteDatabase : Database
         try
         {
             await connection.OpenAsync(cancellationToken);
-            // SQLite's own busy handler waits in short steps for another connection's write lock;
-            // without it Microsoft.Data.Sqlite sleeps 150 ms per retry, and if that is the group
-            // committer, every turn in flight stalls with it.
-            await using var pragma = connection.Command("PRAGMA busy_timeout = 10000;");
-            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            // Another connection's write lock is waited for in milliseconds; without a busy handler
+            // Microsoft.Data.Sqlite sleeps 150 ms per retry, and SQLite's own sleeps whole seconds
+            // here (see SqliteBusyHandler). If that were the group committer, every turn in flight would stall with it.
+            SqliteBusyHandler.Install(connection);
             return connection;
         }
         catch
@@ -77,7 +76,7 @@ public sealed class SqliteDatabase : Database
         await Task.CompletedTask;
     }
 
-    internal override string OutboxLeaseSql => OutboxStore.LeaseSql(skipLocked: false);
+    internal override string OutboxLeaseSql(string laneFilter) => OutboxStore.LeaseSql(skipLocked: false, laneFilter);
 
     internal override async Task PrepareAsync(DbConnection connection, CancellationToken cancellationToken)
     {

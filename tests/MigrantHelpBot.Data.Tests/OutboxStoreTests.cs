@@ -29,6 +29,26 @@ public class OutboxStoreTests
     }
 
     [Theory, MemberData(nameof(Engines))]
+    public async Task A_lane_leases_only_its_channels_so_a_backlog_of_inbound_events_does_not_hold_up_replies(Engine engine)
+    {
+        await using var stores = await Stores.CreateAsync(engine);
+        var commit = new StateCommit();
+        for (var i = 0; i < 20; i++) commit.Outbox.Add(new OutboxMessage($"in{i}", "line-in", $"line-in/U{i}", "event"));
+        commit.Outbox.Add(new OutboxMessage("reply", "line", "line/conversations/U0", "reply"));
+        await stores.State.CommitAsync(commit, None);
+        var turns = new OutboxLane(["line-in", "messenger-in"]);
+
+        // The reply is the newest entry: without lanes a batch of 5 would be all events.
+        Assert.DoesNotContain(await stores.Outbox.LeaseDueAsync("all", 5, TimeSpan.FromMilliseconds(1), None), e => e.IdempotencyKey == "reply");
+        await Task.Delay(20);
+        var sends = await stores.Outbox.LeaseDueAsync("sender", 5, TimeSpan.FromMinutes(1), None, turns with { Except = true });
+        Assert.Equal(["reply"], sends.Select(e => e.IdempotencyKey));
+        var events = await stores.Outbox.LeaseDueAsync("turns", 50, TimeSpan.FromMinutes(1), None, turns);
+        Assert.Equal(20, events.Count);
+        Assert.All(events, e => Assert.Equal("line-in", e.Channel));
+    }
+
+    [Theory, MemberData(nameof(Engines))]
     public async Task A_leased_message_is_not_leased_again_until_its_lease_ends(Engine engine)
     {
         await using var stores = await Stores.CreateAsync(engine);

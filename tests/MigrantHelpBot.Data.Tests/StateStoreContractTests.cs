@@ -184,6 +184,50 @@ public class StateStoreContractTests
     }
 
     [Fact]
+    public void The_sqlite_busy_handler_waits_in_sqlites_own_short_steps_up_to_ten_seconds()
+    {
+        Assert.Equal([1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100, 100], Enumerable.Range(0, 13).Select(i => SqliteBusyHandler.Delay(i)!.Value));
+        var waited = 0;
+        var tries = 0;
+        for (; SqliteBusyHandler.Delay(tries) is { } step; tries++) waited += step;
+        Assert.InRange(waited, 10_000, 10_100); // then it gives up (SQLITE_BUSY), as busy_timeout = 10000 did
+    }
+
+    [Fact]
+    public async Task A_sqlite_writer_that_meets_another_connections_lock_waits_for_it_and_then_writes()
+    {
+        await using var database = TestDatabase.CreateSqlite();
+        var engine = (SqliteDatabase)database.Open();
+        await engine.EnsureReadyAsync(None);
+        await using var holder = await engine.OpenAsync(None);
+        await using var waiter = await engine.OpenAsync(None);
+        await using (var timeout = waiter.CreateCommand())
+        {
+            timeout.CommandText = "PRAGMA busy_timeout";
+            Assert.Equal(0L, await timeout.ExecuteScalarAsync()); // ours is installed instead of SQLite's sleep-based one
+        }
+
+        await using var held = await holder.BeginTransactionAsync(None); // Microsoft.Data.Sqlite: BEGIN IMMEDIATE, the write lock
+        await using (var write = holder.CreateCommand())
+        {
+            write.Transaction = held;
+            write.CommandText = "INSERT INTO settings (key, value) VALUES ('held', '1')";
+            await write.ExecuteNonQueryAsync(None);
+        }
+        var blocked = Task.Run(async () =>
+        {
+            await using var write = waiter.CreateCommand();
+            write.CommandText = "INSERT INTO settings (key, value) VALUES ('waited', '1')";
+            return await write.ExecuteNonQueryAsync(None);
+        });
+        await Task.Delay(100);
+        Assert.False(blocked.IsCompleted); // waiting in the busy handler, not failed
+        await held.CommitAsync(None);
+        Assert.Equal(1, await blocked);
+        await engine.DisposeAsync();
+    }
+
+    [Fact]
     public async Task An_unreachable_postgres_is_reported_not_thrown_through()
     {
         await using var database = new PostgresDatabase("Host=127.0.0.1;Port=1;Username=nobody;Timeout=2", writers: 1);

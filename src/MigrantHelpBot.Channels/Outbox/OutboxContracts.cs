@@ -24,6 +24,9 @@ public interface IOutboxSender
 {
     string Channel { get; }
 
+    /// <summary>True for a durable inbox (inbound events whose "sending" runs a turn): leased apart from replies, so a backlog of one never holds up the other.</summary>
+    bool RunsTurns => false;
+
     Task<SendResult> SendAsync(OutboxEntry entry, CancellationToken cancellationToken);
 }
 
@@ -35,6 +38,9 @@ public interface IOutboxFailureObserver
 
 /// <summary>Wakes the dispatcher when a commit added outbox entries, so they go out at once.</summary>
 public sealed class OutboxSignal : Bot.WakeSignal;
+
+/// <summary>Wakes the dispatcher's turn lane when a webhook stored inbound events.</summary>
+public sealed class InboxSignal : Bot.WakeSignal;
 
 /// <summary>A channel whose replies go through the outbox: <see cref="Stage"/> adds the entries to the turn's commit; the dispatcher is woken once they are in.</summary>
 public abstract class OutboxDelivery(OutboxSignal signal) : Bot.Turns.ITurnDelivery

@@ -9,12 +9,15 @@ namespace MigrantHelpBot.Channels.Outbox;
 /// Sends committed outbox entries through their channel's sender. Entries are leased, so replicas
 /// share the work; the oldest pending entry of a conversation goes first; transient failures wait
 /// with exponential backoff (or the channel's Retry-After), permanent ones are recorded as failed.
+/// Two lanes lease apart: inbound events (their turns) and everything that is sent, so neither a
+/// backlog of turns nor a slow channel API holds up the other.
 /// </summary>
 internal sealed partial class OutboxDispatcher(
     IOutboxStore store,
     IEnumerable<IOutboxSender> senders,
     IEnumerable<IOutboxFailureObserver> observers,
     OutboxSignal signal,
+    InboxSignal inboxSignal,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
     ILogger<OutboxDispatcher> logger) : BackgroundService
@@ -22,7 +25,15 @@ internal sealed partial class OutboxDispatcher(
     private readonly Dictionary<string, IOutboxSender> _senders = senders.ToDictionary(s => s.Channel, StringComparer.Ordinal);
     private readonly string _owner = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var turns = new OutboxLane([.. _senders.Values.Where(s => s.RunsTurns).Select(s => s.Channel)]);
+        return turns.Channels.Count == 0
+            ? RunLaneAsync(null, signal, stoppingToken)
+            : Task.WhenAll(RunLaneAsync(turns, inboxSignal, stoppingToken), RunLaneAsync(turns with { Except = true }, signal, stoppingToken));
+    }
+
+    private async Task RunLaneAsync(OutboxLane? lane, Bot.WakeSignal wake, CancellationToken stoppingToken)
     {
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
@@ -30,7 +41,7 @@ internal sealed partial class OutboxDispatcher(
             IReadOnlyList<OutboxEntry> due;
             try
             {
-                due = await store.LeaseDueAsync(_owner, settings.BatchSize, settings.Lease, stoppingToken);
+                due = await store.LeaseDueAsync(_owner, settings.BatchSize, settings.Lease, stoppingToken, lane);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -47,7 +58,7 @@ internal sealed partial class OutboxDispatcher(
             {
                 try
                 {
-                    await signal.WaitAsync(settings.PollInterval, stoppingToken);
+                    await wake.WaitAsync(settings.PollInterval, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {

@@ -21,10 +21,11 @@ public sealed record InboundEvent(string EventId, string UserId, string Payload)
 /// The durable inbox of the webhook channels. Inbound events go into the same durable queue as
 /// outbound messages (the <c>outbox</c> table, channel <c>{channel}-in</c>): its unique idempotency
 /// key is the platform's event id, so a redelivered event is stored once; its leases run one event
-/// per user at a time, oldest first; an event whose turn failed is retried with backoff; and an event
+/// per user at a time, oldest first, in a lane of their own (replies are never queued behind a backlog
+/// of events); an event whose turn failed is retried with backoff; and an event
 /// leased by a host that died is picked up again when the lease runs out.
 /// </summary>
-public sealed class ChannelInbox(IStateStore store, OutboxSignal signal)
+public sealed class ChannelInbox(IStateStore store, InboxSignal signal)
 {
     public static string QueueOf(string channel) => channel + "-in";
 
@@ -66,6 +67,8 @@ public abstract partial class InboundTurns(TurnRunner runner, ITurnDelivery deli
     protected abstract string Platform { get; }
 
     public string Channel => ChannelInbox.QueueOf(Platform);
+
+    public bool RunsTurns => true;
 
     /// <summary>The turn's activity, or null when the event needs no turn (an unfollow, a read receipt).</summary>
     protected abstract Task<Activity?> ReadAsync(OutboxEntry entry, CancellationToken cancellationToken);
