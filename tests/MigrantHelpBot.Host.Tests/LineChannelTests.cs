@@ -6,7 +6,11 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using MigrantHelpBot.Channels.Webhooks;
+using MigrantHelpBot.Handoff.Cases;
+using MigrantHelpBot.Handoff.Staff;
 using MigrantHelpBot.Dialogs.Locales;
 using MigrantHelpBot.Testing;
 
@@ -381,5 +385,67 @@ public class LineChannelTests
         Assert.Equal("reply", answered[0].Via);
         await Task.Delay(1000);
         Assert.Single(line.Accepted, a => a.Key == e["replyToken"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_LINE_worker_in_danger_is_handed_to_a_person_and_they_talk_both_ways_through_LINE()
+    {
+        await using var line = await FakeLine.StartAsync();
+        await using var app = new BotApplication(TestDatabase.CreateSqlite(), line.Settings(new()
+        {
+            ["Directory:SeedFile"] = Path.Combine(RepositoryPaths.Root, "tests", "MigrantHelpBot.Host.Tests", "Fixtures", "handoff-directory.yaml"),
+            ["Handoff:SweepInterval"] = "00:00:00.200",
+        }));
+        var client = app.CreateClient();
+        const string Password = "line handoff password";
+        var staffStore = app.Services.GetRequiredService<StaffStore>();
+        await staffStore.AddAsync("a@union-a.example", Password, "Aさん", "union-a", admin: false, CancellationToken.None);
+        await staffStore.AddAsync("b@union-b.example", Password, "Bさん", "union-b", admin: false, CancellationToken.None);
+        var user = User();
+
+        // Danger, told on LINE: the emergency path asks whether to share, by the free reply token.
+        var danger = Event("message", user, "Chủ đang đánh tôi, cứu tôi với");
+        using (var ack = await PostAsync(client, Body(danger))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var asked = await line.WaitAsync(a => a.Key == danger["replyToken"]!.GetValue<string>());
+        Assert.Contains(Locales.Text("vi", "emergency.share_ask"), asked.SelectMany(a => Texts(a.Messages)));
+        var yes = asked[^1].Messages[^1]!["quickReply"]!["items"]![0]!["action"]!["text"]!.GetValue<string>();
+        var agree = Event("message", user, yes);
+        using (var ack = await PostAsync(client, Body(agree))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+
+        // The case is offered; the worker is told on LINE (a push: no event to reply to).
+        var store = app.Services.GetRequiredService<CaseStore>();
+        CaseRecord? offered = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); offered is null; await Task.Delay(50))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no case was offered");
+            var cases = await store.ListAsync(new CaseScope(null, All: true), new CaseFilter(["offered"]), CancellationToken.None);
+            offered = cases.Count > 0 ? cases[0] : null;
+        }
+        Assert.Equal("line", offered.Data.Reference?.ChannelId);
+        await line.WaitAsync(a => a.Via == "push");
+
+        // A staff member of that organisation accepts and writes; the reply reaches the worker on LINE.
+        var staff = app.CreateClient();
+        using (var token = await staff.PostAsJsonAsync("/api/staff/token", new { email = offered.OrganizationId == "union-a" ? "a@union-a.example" : "b@union-b.example", password = Password }))
+        {
+            staff.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString());
+        }
+        using (var accept = await staff.PostAsync($"/api/cases/{offered.Id}/accept", null)) Assert.Equal(HttpStatusCode.OK, accept.StatusCode);
+        using (var reply = await staff.PostAsJsonAsync($"/api/cases/{offered.Id}/messages", new { text = "Chúng tôi ở đây. Bạn có nói chuyện an toàn được không?" })) Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
+        var delivered = await line.WaitAsync(a => a.Via == "push" && Texts(a.Messages).Any(t => t.Contains("Chúng tôi ở đây. Bạn có nói chuyện an toàn được không?", StringComparison.Ordinal)));
+        Assert.Single(delivered);
+
+        // The worker answers on LINE: it goes to the case, and the bot stays silent.
+        var answer = Event("message", user, "Vâng, bây giờ tôi nói được.");
+        using (var ack = await PostAsync(client, Body(answer))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); ; await Task.Delay(50))
+        {
+            var timeline = await store.EventsAsync(offered.Id, CancellationToken.None);
+            if (timeline.Any(e => e.Kind == "worker_message" && e.Text == "Vâng, bây giờ tôi nói được.")) break;
+            Assert.True(DateTime.UtcNow < deadline, "the worker's LINE message did not reach the case");
+        }
+        await Task.Delay(1000);
+        Assert.DoesNotContain(line.Accepted, a => a.Key == answer["replyToken"]!.GetValue<string>());
+        Assert.Empty(line.Problems);
     }
 }
