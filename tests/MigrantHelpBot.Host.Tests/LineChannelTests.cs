@@ -303,6 +303,31 @@ public class LineChannelTests
     }
 
     [Fact]
+    public async Task A_postback_is_read_as_the_users_words_and_an_unfollow_marks_the_user_inactive_without_a_turn()
+    {
+        await using var line = await FakeLine.StartAsync();
+        await using var app = new BotApplication(TestDatabase.CreateSqlite(), line.Settings());
+        var client = app.CreateClient();
+        var user = User();
+        var postback = Event("follow", user);
+        postback["type"] = "postback";
+        postback["postback"] = new JsonObject { ["data"] = Locales.Text("vi", "language.name") };
+        using (var ack = await PostAsync(client, Body(postback))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var answer = await line.WaitAsync(a => a.Key == postback["replyToken"]!.GetValue<string>());
+        Assert.Contains(Locales.Text("vi", "first_contact.consent_ask"), answer.SelectMany(a => Texts(a.Messages)));
+
+        var unfollow = Event("unfollow", user);
+        using (var ack = await PostAsync(client, Body(unfollow))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var users = app.Services.GetRequiredService<ChannelUsers>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); (await users.GetAsync("line", user, CancellationToken.None))!.Active; await Task.Delay(50))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the unfollow was not recorded");
+        }
+        Assert.Equal(0, await app.CountAsync("outbox WHERE channel = 'line-in' AND status <> 'sent'"));
+        Assert.Equal(answer.Count, line.Accepted.Count); // nothing was sent for the unfollow
+    }
+
+    [Fact]
     public async Task The_same_event_delivered_a_thousand_times_runs_one_turn()
     {
         await using var line = await FakeLine.StartAsync();

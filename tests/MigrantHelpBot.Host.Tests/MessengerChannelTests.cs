@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -28,6 +29,9 @@ public class MessengerChannelTests
         public ConcurrentQueue<JsonObject> Sent { get; } = new();
         public ConcurrentQueue<string> Problems { get; } = new();
 
+        /// <summary>Refuse the next send whose text contains this, as Graph does for a person who cannot be reached.</summary>
+        public string? RefuseText { get; set; }
+
         public static async Task<FakeGraph> StartAsync()
         {
             var fake = new FakeGraph();
@@ -37,6 +41,10 @@ public class MessengerChannelTests
                 {
                     if (request.Headers.Authorization.ToString() != "Bearer " + PageToken) return Results.Json(new { error = new { message = "Invalid OAuth access token.", code = 190 } }, statusCode: 401);
                     var body = JsonNode.Parse(await new StreamReader(request.Body).ReadToEndAsync())!.AsObject();
+                    if (fake.RefuseText is { } refused && body["message"]?["text"]?.GetValue<string>().Contains(refused, StringComparison.Ordinal) == true)
+                    {
+                        return Results.Json(new { error = new { message = "(#551) This person isn't available right now.", code = 551 } }, statusCode: 400);
+                    }
                     if (Check(body) is { } problem)
                     {
                         fake.Problems.Enqueue(problem);
@@ -224,5 +232,79 @@ public class MessengerChannelTests
             Assert.True(DateTime.UtcNow < deadline, "the message outside the window was not recorded as refused");
         }
         Assert.DoesNotContain(graph.Sent, m => m["recipient"]!["id"]!.GetValue<string>() == "PSID-8-days");
+    }
+
+    [Fact]
+    public async Task A_Messenger_worker_is_handed_to_a_person_whose_replies_respect_the_window_and_a_refused_one_shows_on_the_case()
+    {
+        await using var graph = await FakeGraph.StartAsync();
+        var settings = Settings(graph);
+        settings["Directory:SeedFile"] = Path.Combine(RepositoryPaths.Root, "tests", "MigrantHelpBot.Host.Tests", "Fixtures", "handoff-directory.yaml");
+        settings["Handoff:SweepInterval"] = "00:00:00.200";
+        await using var app = new BotApplication(TestDatabase.CreateSqlite(), settings);
+        var client = app.CreateClient();
+        const string Password = "messenger handoff password";
+        var staffStore = app.Services.GetRequiredService<Handoff.Staff.StaffStore>();
+        await staffStore.AddAsync("a@union-a.example", Password, "Aさん", "union-a", admin: false, CancellationToken.None);
+        await staffStore.AddAsync("b@union-b.example", Password, "Bさん", "union-b", admin: false, CancellationToken.None);
+        var psid = "PSID" + Guid.NewGuid().ToString("N")[..12];
+
+        using (var ack = await PostAsync(client, Body([Text(psid, "Chủ đang đánh tôi, cứu tôi với")]))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        var asked = await graph.WaitAsync(m => m["recipient"]!["id"]!.GetValue<string>() == psid && m["message"]!["quick_replies"] is not null);
+        var yes = asked[^1]["message"]!["quick_replies"]![0]!["payload"]!.GetValue<string>();
+        using (var ack = await PostAsync(client, Body([Text(psid, yes)]))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+
+        var store = app.Services.GetRequiredService<Handoff.Cases.CaseStore>();
+        Handoff.Cases.CaseRecord? offered = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); offered is null; await Task.Delay(50))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no case was offered");
+            var cases = await store.ListAsync(new Handoff.Cases.CaseScope(null, All: true), new Handoff.Cases.CaseFilter(["offered"]), CancellationToken.None);
+            offered = cases.Count > 0 ? cases[0] : null;
+        }
+        var staff = app.CreateClient();
+        using (var token = await staff.PostAsJsonAsync("/api/staff/token", new { email = offered.OrganizationId == "union-a" ? "a@union-a.example" : "b@union-b.example", password = Password }))
+        {
+            staff.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", (await token.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("access_token").GetString());
+        }
+        using (var accept = await staff.PostAsync($"/api/cases/{offered.Id}/accept", null)) Assert.Equal(HttpStatusCode.OK, accept.StatusCode);
+
+        // Within 24 hours: the reply reaches Messenger as a response.
+        using (var reply = await staff.PostAsJsonAsync($"/api/cases/{offered.Id}/messages", new { text = "Chúng tôi ở đây." })) Assert.Equal(HttpStatusCode.Accepted, reply.StatusCode);
+        var first = (await graph.WaitAsync(m => m["message"]!["text"]!.GetValue<string>().Contains("Chúng tôi ở đây.", StringComparison.Ordinal)))[0];
+        Assert.Equal("RESPONSE", first["messaging_type"]!.GetValue<string>());
+
+        // Graph refuses a reply for good: the case shows it as not delivered, with Graph's reason.
+        graph.RefuseText = "Bạn còn đó không?";
+        using (var refused = await staff.PostAsJsonAsync($"/api/cases/{offered.Id}/messages", new { text = "Bạn còn đó không?" })) Assert.Equal(HttpStatusCode.Accepted, refused.StatusCode);
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); ; await Task.Delay(50))
+        {
+            var entry = (await store.EventsAsync(offered.Id, CancellationToken.None)).FirstOrDefault(e => e.Kind == "staff_message" && e.Text?.Contains("Bạn còn đó không?", StringComparison.Ordinal) == true);
+            if (entry?.Delivery == "failed")
+            {
+                Assert.Contains("isn't available", entry.DeliveryError, StringComparison.Ordinal);
+                break;
+            }
+            Assert.True(DateTime.UtcNow < deadline, "the refused reply was not shown on the case");
+        }
+
+        // The worker last wrote 8 days ago: the staff API says they must write first, and nothing is sent.
+        await using (var database = app.Database.Open())
+        {
+            await database.EnsureReadyAsync(CancellationToken.None);
+            await using var connection = await database.OpenAsync(CancellationToken.None);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"UPDATE channel_users SET last_inbound_at = {DateTimeOffset.UtcNow.AddDays(-8).ToUnixTimeMilliseconds()} WHERE user_id = '{psid}'";
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+        var sent = graph.Sent.Count;
+        using (var late = await staff.PostAsJsonAsync($"/api/cases/{offered.Id}/messages", new { text = "Bạn khỏe không?" }))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
+            Assert.Contains("write again", (await late.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        }
+        await Task.Delay(500);
+        Assert.Equal(sent, graph.Sent.Count);
+        Assert.Empty(graph.Problems);
     }
 }
