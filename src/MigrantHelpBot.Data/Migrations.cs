@@ -387,5 +387,44 @@ internal static class Migrations
                 PRIMARY KEY (channel, user_id)
             );
             """),
+        new(7, "case translations: machine translations of workers' words and staff replies, filled in by a worker, kept beside the original",
+            Sqlite: """
+            CREATE TABLE case_translations (
+                case_id TEXT NOT NULL,
+                source TEXT NOT NULL,
+                target TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                text TEXT,
+                detected TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER NOT NULL,
+                error TEXT,
+                late INTEGER NOT NULL DEFAULT 0,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                PRIMARY KEY (case_id, source, target)
+            ) WITHOUT ROWID;
+            CREATE INDEX ix_case_translations_due ON case_translations (status, priority, next_attempt_at);
+            """,
+            Postgres: """
+            CREATE TABLE case_translations (
+                case_id TEXT NOT NULL,
+                source TEXT NOT NULL,
+                target TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                text TEXT,
+                detected TEXT,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at BIGINT NOT NULL,
+                error TEXT,
+                late INTEGER NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                PRIMARY KEY (case_id, source, target)
+            );
+            CREATE INDEX ix_case_translations_due ON case_translations (status, priority, next_attempt_at);
+            """),
     ];
 }

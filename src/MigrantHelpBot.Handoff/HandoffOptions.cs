@@ -25,6 +25,15 @@ public sealed class HandoffOptions
     /// <summary>Per-attempt timeout of a webhook notification.</summary>
     public TimeSpan WebhookTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a staff reply waits for its machine translation before it goes to the worker as written (marked
+    /// not translated; the translation follows). It goes at once if the translator failed or its circuit is open.
+    /// </summary>
+    public TimeSpan TranslationHold { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>The pause after a translation attempt fails; it doubles with each failure, up to 10 minutes.</summary>
+    public TimeSpan TranslationRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>In Development only: create a demo organisation and staff account at start-up and print the credentials.</summary>
     public bool DemoAccount { get; set; } = true;
 

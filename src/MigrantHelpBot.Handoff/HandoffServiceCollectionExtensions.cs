@@ -9,6 +9,8 @@ using MigrantHelpBot.Handoff.Cases;
 using MigrantHelpBot.Handoff.Notifications;
 using MigrantHelpBot.Handoff.Relay;
 using MigrantHelpBot.Handoff.Staff;
+using MigrantHelpBot.Handoff.Translations;
+using MigrantHelpBot.Translation;
 
 namespace MigrantHelpBot.Handoff;
 
@@ -17,13 +19,13 @@ public static class HandoffServiceCollectionExtensions
     /// <summary>
     /// Cases, the relay middleware (add after the dialogs, so it runs inside the worker-text edge),
     /// the background worker, webhook notifications, staff accounts and the staff API's authentication.
-    /// Needs storage, channels, dialogs and the directory.
+    /// Needs storage, channels, dialogs, the directory and machine translation (which may be unconfigured).
     /// </summary>
     public static IServiceCollection AddHandoff(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<HandoffOptions>().Bind(configuration.GetSection(HandoffOptions.Section))
             .Validate(o => o.EmergencyOfferTimeout > TimeSpan.Zero && o.OfferTimeout > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero
-                && o.TokenLifetime > TimeSpan.Zero && o.LockoutThreshold > 0 && o.WebhookTimeout > TimeSpan.Zero, "Handoff timeouts must be positive.")
+                && o.TokenLifetime > TimeSpan.Zero && o.LockoutThreshold > 0 && o.WebhookTimeout > TimeSpan.Zero && o.TranslationHold >= TimeSpan.Zero, "Handoff timeouts must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CaseStore>();
@@ -38,6 +40,9 @@ public static class HandoffServiceCollectionExtensions
         services.AddHttpClient(WebhookSender.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
         services.AddTurnMiddleware<HandoffMiddleware>();
         services.AddHostedService<HandoffWorker>();
+        services.AddSingleton<CaseTranslations>();
+        services.AddSingleton<IGlossaryTerms, OrganizationTerms>();
+        services.AddHostedService<TranslationWorker>();
         services.AddHostedService<DemoAccount>();
 
         // One bearer scheme: a staff sign-in token (mhs_…) or an API key (mhb_… or X-Api-Key).

@@ -17,6 +17,9 @@ using MigrantHelpBot.Host.Health;
 using MigrantHelpBot.Host.Routing;
 using MigrantHelpBot.Host.Triage;
 using MigrantHelpBot.Host.WebChat;
+using MigrantHelpBot.Translation;
+using MigrantHelpBot.Dialogs.Locales;
+using Microsoft.Extensions.Options;
 
 namespace MigrantHelpBot.Host;
 
@@ -45,8 +48,9 @@ internal static class HostingExtensions
         services.AddDialogs(builder.Configuration);
         services.AddDirectory(builder.Configuration);
         services.AddHostedService<CaseRouter>();
+        services.AddMachineTranslation(builder.Configuration, sp => sp.GetRequiredService<IOptions<LanguageOptions>>().Value.ResolvedPath);
         services.AddHandoff(builder.Configuration);
-        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage");
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<TranslatorHealthCheck>("translator");
         return builder;
     }
 
@@ -56,6 +60,7 @@ internal static class HostingExtensions
         // here with its problems, instead of failing the first worker who writes.
         app.Services.GetRequiredService<Bot.Turns.IBot>();
         app.Services.GetRequiredService<RoutingTexts>();
+        app.Services.GetRequiredService<Glossary>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeaders>();

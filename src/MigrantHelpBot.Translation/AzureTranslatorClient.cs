@@ -40,6 +40,8 @@ public sealed partial class AzureTranslatorClient
     private readonly ILogger<AzureTranslatorClient> _logger;
     private readonly ResiliencePipeline _pipeline;
     private readonly CircuitBreakerStateProvider _circuit = new();
+    private readonly TimeProvider _clock;
+    private long _openUntil;
 
     public AzureTranslatorClient(IHttpClientFactory http, IOptions<TranslatorOptions> options, ILogger<AzureTranslatorClient> logger, TimeProvider? clock = null)
     {
@@ -47,11 +49,16 @@ public sealed partial class AzureTranslatorClient
         _http = http;
         _options = options.Value;
         _logger = logger;
-        _pipeline = BuildPipeline(_options, _circuit, clock ?? TimeProvider.System);
+        _clock = clock ?? TimeProvider.System;
+        _pipeline = BuildPipeline(_options, _circuit, _clock, until => Interlocked.Exchange(ref _openUntil, until.ToUnixTimeMilliseconds()));
     }
 
-    /// <summary>False while the circuit is open: calls fail at once without reaching the service.</summary>
-    public bool Available => _circuit.CircuitState is CircuitState.Closed or CircuitState.HalfOpen;
+    /// <summary>
+    /// False while the circuit is open: calls fail at once without reaching the service. True again when the break
+    /// is over (Polly moves the circuit to half-open only on the next call, so the break's end is kept here).
+    /// </summary>
+    public bool Available => _circuit.CircuitState is CircuitState.Closed or CircuitState.HalfOpen
+        || _circuit.CircuitState == CircuitState.Open && _clock.GetUtcNow().ToUnixTimeMilliseconds() >= Interlocked.Read(ref _openUntil);
 
     /// <summary>
     /// Translates <paramref name="texts"/> into every language of <paramref name="to"/> (our ids: <c>tl</c>, not
@@ -224,7 +231,7 @@ public sealed partial class AzureTranslatorClient
             status, code, transient, retryAfter);
     }
 
-    private static ResiliencePipeline BuildPipeline(TranslatorOptions options, CircuitBreakerStateProvider circuit, TimeProvider clock)
+    private static ResiliencePipeline BuildPipeline(TranslatorOptions options, CircuitBreakerStateProvider circuit, TimeProvider clock, Action<DateTimeOffset> opened)
     {
         static bool Failure(Exception exception) => exception switch
         {
@@ -255,6 +262,11 @@ public sealed partial class AzureTranslatorClient
             SamplingDuration = options.BreakerSamplingDuration,
             BreakDuration = options.BreakDuration,
             StateProvider = circuit,
+            OnOpened = args =>
+            {
+                opened(clock.GetUtcNow() + args.BreakDuration);
+                return ValueTask.CompletedTask;
+            },
         });
         builder.AddTimeout(options.AttemptTimeout);
         return builder.Build();

@@ -21,7 +21,7 @@ public sealed class BrowserCollection : ICollectionFixture<BotHost>
 
 /// <summary>
 /// The real host (Program) on Kestrel at 127.0.0.1 with a random port, with a fresh SQLite database,
-/// a random Direct Line secret and the repository's locales; plus the system Chromium, started on first use.
+/// a random Direct Line secret, the repository's locales and a fake Azure Translator; plus the system Chromium, started on first use.
 /// </summary>
 public sealed class BotHost : IAsyncLifetime
 {
@@ -33,6 +33,9 @@ public sealed class BotHost : IAsyncLifetime
     private Factory? _factory;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+
+    /// <summary>The fake Azure Translator the host's staff relay translates with (on loopback).</summary>
+    public FakeTranslator Translator { get; private set; } = null!;
 
     /// <summary>Where the host listens, e.g. http://127.0.0.1:41234 (no trailing slash).</summary>
     public string Address { get; private set; } = string.Empty;
@@ -49,8 +52,12 @@ public sealed class BotHost : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = TestDatabase.CreateSqlite();
+        Translator = await FakeTranslator.StartAsync();
         var settings = new Dictionary<string, string?>(_database.Settings)
         {
+            ["Translator:Endpoint"] = Translator.Endpoint.ToString(),
+            ["Translator:Key"] = FakeTranslator.Key,
+            ["Translator:Region"] = FakeTranslator.Region,
             ["DirectLine:Secret"] = DirectLineSecret,
             ["Languages:Path"] = TestPaths.Locales,
             ["Dialogs:Path"] = TestPaths.Dialogs,
@@ -107,6 +114,7 @@ public sealed class BotHost : IAsyncLifetime
         _playwright?.Dispose();
         if (_factory is not null) await _factory.DisposeAsync();
         if (_database is not null) await _database.DisposeAsync();
+        if (Translator is not null) await Translator.DisposeAsync();
         _launch.Dispose();
     }
 

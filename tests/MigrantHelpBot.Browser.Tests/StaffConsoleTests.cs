@@ -66,13 +66,26 @@ public sealed class StaffConsoleTests(BotHost host)
             await SayAsync(page, "They took my passport and I am scared");
         });
 
+        host.Translator.Phrases[("They took my passport and I am scared", "ja")] = "パスポートを取られて、怖いです";
+        host.Translator.Phrases[("ここにいますよ。今、安全に話せますか。", "en")] = "We are here. Is it safe to talk now?";
         await staff.RunAsync(async page =>
         {
-            // The worker's message appears in the open case without a reload.
-            await Expect(page.Locator("#timeline li.worker_message").Filter(new() { HasText = "They took my passport and I am scared" })).ToBeVisibleAsync();
-            await page.Locator("#reply").FillAsync("We are here. Is it safe to talk now?");
+            // The worker's message appears in the open case without a reload, in Japanese, marked machine translation; the original on demand.
+            var entry = page.Locator("#timeline li.worker_message").Filter(new() { HasText = "パスポートを取られて、怖いです" });
+            await Expect(entry).ToBeVisibleAsync();
+            await Expect(entry.Locator(".who").First).ToContainTextAsync("機械翻訳（英語から）");
+            await Expect(entry.Locator(".original")).ToBeHiddenAsync();
+            await entry.Locator(".show-original").ClickAsync();
+            await Expect(entry.Locator(".original")).ToBeVisibleAsync();
+            await Expect(entry.Locator(".original")).ToContainTextAsync("They took my passport and I am scared");
+
+            // Staff write in Japanese; the console keeps their words and shows what the worker read on demand.
+            await page.Locator("#reply").FillAsync("ここにいますよ。今、安全に話せますか。");
             await page.Locator("#send").ClickAsync();
-            await Expect(page.Locator("#timeline li.staff_message").Filter(new() { HasText = "Is it safe to talk now?" })).ToBeVisibleAsync();
+            var reply = page.Locator("#timeline li.staff_message").Filter(new() { HasText = "ここにいますよ。今、安全に話せますか。" });
+            await Expect(reply.Locator(".who").First).ToContainTextAsync("送信しました"); // translated, then delivered: the timeline stops redrawing
+            await reply.Locator(".show-original").ClickAsync();
+            await Expect(reply.Locator(".original")).ToContainTextAsync("We are here. Is it safe to talk now?");
             await page.Locator("#note").FillAsync("<b>内部</b> メモ");
             await page.Locator("#add-note").ClickAsync();
             await Expect(page.Locator("#timeline li.note").Filter(new() { HasText = "<b>内部</b> メモ" })).ToBeVisibleAsync();
@@ -82,6 +95,7 @@ public sealed class StaffConsoleTests(BotHost host)
         {
             // The staff reply arrives on the worker's Direct Line conversation, under the staff member's name.
             await Expect(BotMessage(page, "We are here. Is it safe to talk now?")).ToBeVisibleAsync();
+            await Expect(BotMessage(page, "We are here. Is it safe to talk now?")).ToContainTextAsync(locales.Text("en", "handoff.machine_translated"));
             await Expect(BotMessage(page, "山田")).ToBeVisibleAsync();
         });
 

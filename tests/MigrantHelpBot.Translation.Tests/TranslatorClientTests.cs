@@ -146,6 +146,7 @@ public sealed class TranslatorClientTests : IAsyncLifetime
 
         _fake.Down = false;
         await Task.Delay(TimeSpan.FromSeconds(1.2)); // the break (1 s in this test) passes: one call tests the service
+        Assert.True(client.Available); // worth calling again, though Polly moves the circuit on only at the next call
         Assert.Equal("[ja] back", (await client.TranslateAsync(["back"], "en", ["ja"], html: false, CancellationToken.None))[0].Translations["ja"]);
         Assert.True(client.Available);
     }

@@ -20,7 +20,14 @@ public sealed class WorkerTextMiddleware(MyanmarText myanmar) : ITurnMiddleware
         var activity = turn.Activity;
         if (activity.Type == ActivityTypes.Message && activity.Text is { Length: > 0 } text)
         {
-            var (unicode, wasZawgyi) = myanmar.ToUnicode(TextNormalizer.Clean(text));
+            var cleaned = TextNormalizer.Clean(text);
+            var (unicode, wasZawgyi) = myanmar.ToUnicode(cleaned);
+            // Too short to tell (a tapped button): a worker whose phone shows Zawgyi is read as writing it.
+            if (!wasZawgyi && turn.UserState.TryGet(WorkerProfile.Property, out var known) && known.Script == BurmeseScript.Zawgyi
+                && myanmar.ReadsAsZawgyi(cleaned, out var converted))
+            {
+                unicode = converted;
+            }
             activity.Text = unicode;
             if (wasZawgyi)
             {

@@ -2,6 +2,7 @@ using MigrantHelpBot.Dialogs.Data;
 using MigrantHelpBot.Dialogs.Flows;
 using MigrantHelpBot.Dialogs.Locales;
 using MigrantHelpBot.Handoff.Cases;
+using MigrantHelpBot.Handoff.Translations;
 
 namespace MigrantHelpBot.Handoff.Api;
 
@@ -27,7 +28,46 @@ public sealed class CaseViews(LocaleCatalog locales, FlowCatalog flows, Prefectu
         notice.Category is { } category && locales.Has(StaffLanguage, $"category.{category}") ? locales.Text(StaffLanguage, $"category.{category}") : null,
         notice.Urgency, notice.Language, notice.Prefecture, prefectures.Lookup(notice.Prefecture)?.Japanese, notice.At, notice.ReadAt, notice.ReadBy);
 
-    public IReadOnlyList<SummaryLine> Summary(CaseRecord record)
+    /// <summary>
+    /// How staff see a text's translation (null: the text is not one that is translated). <paramref name="reader"/>
+    /// is the language the text is read in: Japanese for the worker's words, the worker's language for a reply.
+    /// </summary>
+    public static TranslationView? Translation(IReadOnlyList<CaseTranslation> rows, string reader, bool translated = true)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (!translated) return null;
+        if (rows.Count == 0) return new TranslationView("none", null, null, false, null);
+        var done = rows.Where(r => r.Status == TranslationStatus.Done).ToList();
+        var from = rows.Select(r => r.Detected).FirstOrDefault(d => d is not null);
+        var late = rows.Any(r => r.Late);
+        if (done.Count > 0)
+        {
+            if (from == reader) return new TranslationView("same", from, null, late, null);
+            return new TranslationView("done", from, done.Where(r => r.Text is not null).ToDictionary(r => r.Target, r => r.Text!, StringComparer.Ordinal), late, null);
+        }
+        var error = rows.Select(r => r.Error).FirstOrDefault(e => e is not null);
+        return new TranslationView(rows.Any(r => r.Status == TranslationStatus.Pending) ? "pending" : "failed", from, null, late, error);
+    }
+
+    /// <summary>A timeline entry as staff see it, with its translation where it has one.</summary>
+    public static TimelineEntry Entry(CaseEvent e, CaseRecord record, ILookup<string, CaseTranslation> translations)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(translations);
+        var rows = translations[CaseTranslations.EventSource(e.Id)].ToList();
+        var canned = e.Data is { ValueKind: System.Text.Json.JsonValueKind.Object } data && data.TryGetProperty("canned", out _);
+        var attachment = e.Data is { ValueKind: System.Text.Json.JsonValueKind.Object } d2 && d2.TryGetProperty("attachment", out _);
+        var view = e.Kind switch
+        {
+            CaseEventKinds.WorkerMessage => Translation(rows, StaffLanguage, translated: !attachment),
+            CaseEventKinds.StaffMessage => Translation(rows, record.Language, translated: !canned),
+            _ => null,
+        };
+        return new TimelineEntry(e.Id, e.At, e.Kind, e.Actor, e.Text, e.Data, e.Delivery, e.DeliveryError, view);
+    }
+
+    public IReadOnlyList<SummaryLine> Summary(CaseRecord record, ILookup<string, CaseTranslation>? translations = null)
     {
         var answers = record.Data.Answers;
         var lines = new List<SummaryLine>();
@@ -36,9 +76,17 @@ public sealed class CaseViews(LocaleCatalog locales, FlowCatalog flows, Prefectu
             var value = answers[field];
             var label = locales.Has(StaffLanguage, $"summary.field.{field}") ? locales.Text(StaffLanguage, $"summary.field.{field}") : field;
             var (shown, workerText) = Show(field, value);
-            lines.Add(new SummaryLine(field, label, shown, workerText));
+            var translation = workerText && translations is not null ? Translation([.. translations[CaseTranslations.AnswerSource(field, value)]], StaffLanguage) : null;
+            lines.Add(new SummaryLine(field, label, shown, workerText, translation));
         }
         return lines;
+    }
+
+    /// <summary>The answers written in the worker's own words (what staff read machine-translated), in summary order.</summary>
+    public IEnumerable<(string Field, string Value)> WorkerTexts(CaseData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return _fields.Where(data.Answers.ContainsKey).Select(f => (f, data.Answers[f])).Where(a => Show(a.f, a.Item2).WorkerText);
     }
 
     public IReadOnlyList<CannedReply> Canned(CaseRecord record) =>

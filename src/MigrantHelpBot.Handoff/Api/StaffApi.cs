@@ -6,6 +6,7 @@ using MigrantHelpBot.Channels.Http;
 using MigrantHelpBot.Directory.Organizations;
 using MigrantHelpBot.Handoff.Cases;
 using MigrantHelpBot.Handoff.Staff;
+using MigrantHelpBot.Handoff.Translations;
 
 namespace MigrantHelpBot.Handoff.Api;
 
@@ -104,26 +105,28 @@ public static class StaffApi
         return TypedResults.Json(cases.Select(c => views.Item(c, byId)).ToList(), StaffApiJson.Default.ListCaseListItem);
     }
 
-    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, CaseService cases, CaseStore store, CaseViews views, OrganizationLookup organizations, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, CaseService cases, CaseStore store, CaseViews views, OrganizationLookup organizations, CaseTranslations translations, CancellationToken ct)
     {
         var record = await cases.ViewAsync(StaffTokenAuthentication.ActorOf(user), id, ct);
         if (record is null) return Problems.NotFound("No such case.");
         var byId = (await organizations.AllAsync(ct)).ToDictionary(o => o.Id, StringComparer.Ordinal);
         var timeline = await store.EventsAsync(id, ct);
+        var translated = (await translations.ForCaseAsync(id, ct)).ToLookup(t => t.Source, StringComparer.Ordinal);
         var consent = record.Data.Consent;
         return TypedResults.Json(new CaseDetail(
             views.Item(record, byId), record.Data.Source, record.Data.Reason, record.Data.EmergencyKind,
             new ConsentView(consent?.ShareWithOrganisation == true, consent?.At, consent?.Notice),
-            views.Summary(record), timeline.Select(Entry).ToList(), views.Canned(record), record.Data.OfferedTo), StaffApiJson.Default.CaseDetail);
+            views.Summary(record, translated), timeline.Select(e => CaseViews.Entry(e, record, translated)).ToList(), views.Canned(record), record.Data.OfferedTo), StaffApiJson.Default.CaseDetail);
     }
 
-    private static async Task<IResult> TimelineAsync(string id, HttpRequest request, ClaimsPrincipal user, CaseStore store, CancellationToken ct)
+    private static async Task<IResult> TimelineAsync(string id, HttpRequest request, ClaimsPrincipal user, CaseStore store, CaseTranslations translations, CancellationToken ct)
     {
         var record = await store.GetAsync(id, ct);
         if (record is null || !CaseScope.For(StaffTokenAuthentication.ActorOf(user)).Sees(record)) return Problems.NotFound("No such case.");
         long after = 0;
         if (Single(request.Query["after"]) is { } text && !long.TryParse(text, out after)) return Problems.BadRequest("after is an entry id (a number).");
-        return TypedResults.Json((await store.EventsAsync(id, ct, after)).Select(Entry).ToList(), StaffApiJson.Default.ListTimelineEntry);
+        var translated = (await translations.ForCaseAsync(id, ct)).ToLookup(t => t.Source, StringComparer.Ordinal);
+        return TypedResults.Json((await store.EventsAsync(id, ct, after)).Select(e => CaseViews.Entry(e, record, translated)).ToList(), StaffApiJson.Default.ListTimelineEntry);
     }
 
     private static async Task<IResult> MessageAsync(string id, HttpRequest request, ClaimsPrincipal user, CaseService cases)
@@ -209,8 +212,6 @@ public static class StaffApi
             _ => TypedResults.Problem(result.Problem, statusCode: StatusCodes.Status409Conflict, title: "Not possible now."),
         };
     }
-
-    private static TimelineEntry Entry(CaseEvent e) => new(e.Id, e.At, e.Kind, e.Actor, e.Text, e.Data, e.Delivery, e.DeliveryError);
 
     private static List<string> Split(Microsoft.Extensions.Primitives.StringValues values)
     {

@@ -26,11 +26,22 @@ public sealed record CaseListItem(
     string? OrganizationId, string? OrganizationName, string? AssigneeName, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
     DateTimeOffset? OfferExpiresAt, long WaitingSeconds);
 
-public sealed record SummaryLine(string Field, string Label, string Value, bool WorkerText);
+public sealed record SummaryLine(string Field, string Label, string Value, bool WorkerText, TranslationView? Translation = null);
+
+/// <summary>
+/// A text's machine translation beside the original: <c>done</c> (in <see cref="Texts"/>, by language), <c>same</c>
+/// (already written in the language read), <c>pending</c> (asked for; the translator is slow or failing),
+/// <c>failed</c> (the translator refused this text) or <c>none</c> (no translator configured).
+/// <see cref="SentUntranslated"/>: a staff reply the worker first received as written.
+/// </summary>
+public sealed record TranslationView(string Status, string? From, IReadOnlyDictionary<string, string>? Texts, bool SentUntranslated, string? Error)
+{
+    public bool Machine => Texts is { Count: > 0 };
+}
 
 public sealed record ConsentView(bool Shared, DateTimeOffset? At, string? Notice);
 
-public sealed record TimelineEntry(long Id, DateTimeOffset At, string Kind, string Actor, string? Text, JsonElement? Data, string? Delivery, string? DeliveryError);
+public sealed record TimelineEntry(long Id, DateTimeOffset At, string Kind, string Actor, string? Text, JsonElement? Data, string? Delivery, string? DeliveryError, TranslationView? Translation = null);
 
 public sealed record CannedReply(string Id, string Ja, string Worker);
 

@@ -106,6 +106,12 @@ public static class CaseEventKinds
     /// <summary>What staff wrote to the worker.</summary>
     public const string StaffMessage = "staff_message";
 
+    /// <summary>
+    /// The translation of a staff message that went to the worker untranslated (the translator was down),
+    /// sent after it once the translator answered. Its text is the machine translation; <c>of</c> names the message.
+    /// </summary>
+    public const string StaffMessageTranslation = "staff_message_translation";
+
     /// <summary>A status message the worker is sent in their language (a locale key).</summary>
     public const string Notice = "notice";
 

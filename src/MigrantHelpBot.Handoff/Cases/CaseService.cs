@@ -8,8 +8,11 @@ using MigrantHelpBot.Channels.Webhooks;
 using MigrantHelpBot.Dialogs.Engine;
 using MigrantHelpBot.Dialogs.Locales;
 using MigrantHelpBot.Directory.Matching;
+using MigrantHelpBot.Handoff.Api;
 using MigrantHelpBot.Handoff.Notifications;
 using MigrantHelpBot.Handoff.Relay;
+using MigrantHelpBot.Handoff.Translations;
+using MigrantHelpBot.Translation;
 
 namespace MigrantHelpBot.Handoff.Cases;
 
@@ -40,9 +43,14 @@ public sealed partial class CaseService(
     HandoffSignal signal,
     ChannelUsers channelUsers,
     IOptions<MessengerOptions> messengerOptions,
+    MachineTranslator translator,
+    CaseViews views,
     ILogger<CaseService> logger)
 {
     private const int MaxAttempts = 5;
+
+    /// <summary>What staff read a worker's words in: Japanese, and English for staff who read it better.</summary>
+    public static readonly IReadOnlyList<string> StaffLanguages = [CaseViews.StaffLanguage, "en"];
 
     /// <summary>Opens (or adds to) the case for a routed intake or request for a person; nothing if another replica handled the event.</summary>
     internal async Task OpenAsync(long routedEventId, string conversationKey, RoutedCase routed, ConversationReference? reference, CancellationToken cancellationToken)
@@ -87,6 +95,7 @@ public sealed partial class CaseService(
         };
         await tx.InsertAsync(record, routedEventId, cancellationToken);
         if (data.Consent is not null) await CopyTranscriptAsync(tx, record, now, cancellationToken);
+        await TranslateAnswersAsync(tx, record.Id, data, now, cancellationToken);
         await tx.AddEventAsync(record.Id, now, CaseEventKinds.Opened, Actor.System, null,
             new() { ["source"] = data.Source, ["urgency"] = record.Urgency, ["reason"] = data.Reason ?? string.Empty, ["consent"] = data.Consent is null ? "no" : "yes" }, false, cancellationToken);
         await OfferNextAsync(tx, record, now, previous: null, cancellationToken);
@@ -151,7 +160,12 @@ public sealed partial class CaseService(
                 text = locales.Text(record.Language, CannedReplies.Key(canned), data);
                 data["canned"] = canned;
             }
-            await tx.AddEventAsync(record.Id, now, CaseEventKinds.StaffMessage, actor, text, data, true, cancellationToken);
+            var id = await tx.AddEventAsync(record.Id, now, CaseEventKinds.StaffMessage, actor, text, data, true, cancellationToken);
+            // A canned reply is already written in the worker's language; anything else goes out in the worker's language when it can.
+            if (canned is null && translator.Configured)
+            {
+                await tx.RequestTranslationAsync(record.Id, CaseTranslations.EventSource(id), [record.Language], CaseTranslations.Reply, now, cancellationToken);
+            }
             await tx.TouchAsync(record.Id, now, cancellationToken);
             return new CaseActionResult(CaseOutcome.Done, record);
         });
@@ -218,7 +232,8 @@ public sealed partial class CaseService(
         if (record is not null)
         {
             Dictionary<string, string>? data = message.Emergency ? new() { ["emergency"] = "yes" } : message.Attachment is { } kind ? new() { ["attachment"] = kind } : null;
-            await tx.AddEventAsync(record.Id, message.At, CaseEventKinds.WorkerMessage, Actor.Worker, message.Attachment is null ? message.Text : null, data, false, cancellationToken);
+            var id = await tx.AddEventAsync(record.Id, message.At, CaseEventKinds.WorkerMessage, Actor.Worker, message.Attachment is null ? message.Text : null, data, false, cancellationToken);
+            if (message.Attachment is null) await TranslateForStaffAsync(tx, record.Id, CaseTranslations.EventSource(id), message.At, cancellationToken);
             await tx.TouchAsync(record.Id, message.At, cancellationToken);
             if (message.Emergency && record.Urgency != "P0" && CaseStatus.IsOpen(record.Status))
             {
@@ -323,11 +338,11 @@ public sealed partial class CaseService(
     }
 
     /// <summary>A status message for the worker, in their language, with the handoff state the bot keeps from then on.</summary>
-    private static Task NoticeAsync(CaseTransaction tx, CaseRecord record, DateTimeOffset now, string key, string? state, Dictionary<string, string> values, CancellationToken cancellationToken, bool initiate = false)
+    private static async Task NoticeAsync(CaseTransaction tx, CaseRecord record, DateTimeOffset now, string key, string? state, Dictionary<string, string> values, CancellationToken cancellationToken, bool initiate = false)
     {
         var data = new Dictionary<string, string>(values) { ["key"] = key, ["state"] = state ?? "none" };
         if (initiate) data["initiate"] = "yes";
-        return tx.AddEventAsync(record.Id, now, CaseEventKinds.Notice, Actor.System, null, data, true, cancellationToken);
+        await tx.AddEventAsync(record.Id, now, CaseEventKinds.Notice, Actor.System, null, data, true, cancellationToken);
     }
 
     /// <summary>Runs a staff action in a transaction: the case must exist and be visible (else 404), the change is version-checked and audited.</summary>
@@ -374,12 +389,13 @@ public sealed partial class CaseService(
             UpdatedAt = now,
         };
         if (await tx.UpdateAsync(merged, cancellationToken) is null) throw new CaseConflictException(existing.Id);
+        await TranslateAnswersAsync(tx, existing.Id, data, now, cancellationToken);
         await tx.AddEventAsync(existing.Id, now, CaseEventKinds.Updated, Actor.System, null,
             new() { ["source"] = incoming.Data.Source, ["urgency"] = urgency, ["consent"] = incoming.Data.Consent is null ? "no" : "yes" }, false, cancellationToken);
     }
 
     /// <summary>What the worker and the bot said before the handoff (the worker agreed to share "the messages in this chat").</summary>
-    private static async Task CopyTranscriptAsync(CaseTransaction tx, CaseRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task CopyTranscriptAsync(CaseTransaction tx, CaseRecord record, DateTimeOffset now, CancellationToken cancellationToken)
     {
         foreach (var json in await tx.ConversationLogAsync(record.ConversationKey, 500, cancellationToken))
         {
@@ -394,8 +410,23 @@ public sealed partial class CaseService(
             }
             if (activity is not { Type: ActivityTypes.Message, Text.Length: > 0 }) continue;
             var fromBot = activity.From?.Role == "bot";
-            await tx.AddEventAsync(record.Id, activity.Timestamp ?? now, fromBot ? CaseEventKinds.BotMessage : CaseEventKinds.WorkerMessage,
+            var id = await tx.AddEventAsync(record.Id, activity.Timestamp ?? now, fromBot ? CaseEventKinds.BotMessage : CaseEventKinds.WorkerMessage,
                 fromBot ? Actor.System : Actor.Worker, activity.Text, new() { ["beforeHandoff"] = "yes" }, false, cancellationToken);
+            // What the bot said was written by people in locales/; only the worker's own words are machine-translated.
+            if (!fromBot) await TranslateForStaffAsync(tx, record.Id, CaseTranslations.EventSource(id), now, cancellationToken);
+        }
+    }
+
+    /// <summary>Asks for a worker's words in the staff languages (when a translator is configured), with the change that stored them.</summary>
+    private Task TranslateForStaffAsync(CaseTransaction tx, string caseId, string source, DateTimeOffset now, CancellationToken cancellationToken) =>
+        translator.Configured ? tx.RequestTranslationAsync(caseId, source, StaffLanguages, CaseTranslations.ForStaff, now, cancellationToken) : Task.CompletedTask;
+
+    /// <summary>The summary answers written in the worker's own words (not choices), for staff to read translated.</summary>
+    private async Task TranslateAnswersAsync(CaseTransaction tx, string caseId, CaseData data, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var (field, value) in views.WorkerTexts(data))
+        {
+            await TranslateForStaffAsync(tx, caseId, CaseTranslations.AnswerSource(field, value), now, cancellationToken);
         }
     }
 

@@ -346,15 +346,33 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1 ? record with { Version = record.Version + 1 } : null;
     }
 
-    /// <summary>Adds a timeline entry; <paramref name="deliver"/> marks it for delivery to the worker.</summary>
-    public async Task AddEventAsync(string caseId, DateTimeOffset at, string kind, Actor actor, string? text, Dictionary<string, string>? data, bool deliver, CancellationToken cancellationToken)
+    /// <summary>Adds a timeline entry (returns its id); <paramref name="deliver"/> marks it for delivery to the worker.</summary>
+    public async Task<long> AddEventAsync(string caseId, DateTimeOffset at, string kind, Actor actor, string? text, Dictionary<string, string>? data, bool deliver, CancellationToken cancellationToken)
     {
         await using var command = connection.Command(
-            "INSERT INTO case_events (case_id, at, kind, actor, text, data, delivery) VALUES (@case, @at, @kind, @actor, @text, @data, @delivery)", transaction)
+            "INSERT INTO case_events (case_id, at, kind, actor, text, data, delivery) VALUES (@case, @at, @kind, @actor, @text, @data, @delivery) RETURNING id", transaction)
             .With("case", caseId).With("at", at.ToUnixTimeMilliseconds()).With("kind", kind).With("actor", actor.Name == actor.Id ? actor.Id : $"{actor.Name} <{actor.Id}>")
             .With("text", text).With("data", data is null ? null : JsonSerializer.Serialize(data, CaseJson.Default.DictionaryStringString))
             .With("delivery", deliver ? "pending" : null);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Asks for machine translations of a case text, committed with the change that made it.</summary>
+    public Task RequestTranslationAsync(string caseId, string source, IEnumerable<string> targets, int priority, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Translations.CaseTranslations.RequestAsync(connection, transaction, caseId, source, targets, priority, now, cancellationToken);
+
+    /// <summary>Stores a finished translation; the row as it was, or null if it was no longer pending.</summary>
+    public Task<Translations.CaseTranslation?> CompleteTranslationAsync(Translations.CaseTranslation row, string text, string? detected, DateTimeOffset now, CancellationToken cancellationToken) =>
+        Translations.CaseTranslations.CompleteAsync(connection, transaction, row, text, detected, now, cancellationToken);
+
+    /// <summary>A timeline entry's kind, text and data, or null if it is gone.</summary>
+    public async Task<(string Kind, string? Text, Dictionary<string, string> Data)?> EventAsync(long eventId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("SELECT kind, text, data FROM case_events WHERE id = @id", transaction).With("id", eventId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        var data = reader.IsDBNull(2) ? null : JsonSerializer.Deserialize(reader.GetString(2), CaseJson.Default.DictionaryStringString);
+        return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), data ?? []);
     }
 
     public Task AuditAsync(Actor actor, string action, string? caseId, string? detail, DateTimeOffset at, CancellationToken cancellationToken) =>

@@ -10,6 +10,8 @@ using MigrantHelpBot.Data;
 using MigrantHelpBot.Dialogs.Locales;
 using MigrantHelpBot.Directory.Matching;
 using MigrantHelpBot.Handoff.Cases;
+using MigrantHelpBot.Handoff.Translations;
+using MigrantHelpBot.Translation;
 
 namespace MigrantHelpBot.Handoff.Relay;
 
@@ -26,6 +28,8 @@ internal sealed partial class HandoffWorker(
     ProactiveMessenger messenger,
     LocaleCatalog locales,
     HandoffSignal signal,
+    CaseTranslations translations,
+    MachineTranslator translator,
     IOptions<HandoffOptions> options,
     TimeProvider clock,
     ILogger<HandoffWorker> logger) : BackgroundService
@@ -135,9 +139,15 @@ internal sealed partial class HandoffWorker(
             }
             try
             {
+                var reply = await ReplyAsync(record, entry, cancellationToken);
+                if (reply is null)
+                {
+                    blocked.Add(entry.CaseId); // its translation is on the way: this case's later messages wait behind it
+                    continue;
+                }
                 var result = record.Data.Reference is { } reference
-                    ? await messenger.ContinueAsync(reference, (turn, ct) => Deliver(turn, record, entry), cancellationToken, $"case-event-{entry.Id}")
-                    : await messenger.ContinueAsync(record.ConversationKey, (turn, ct) => Deliver(turn, record, entry), cancellationToken, $"case-event-{entry.Id}");
+                    ? await messenger.ContinueAsync(reference, (turn, ct) => Deliver(turn, record, entry, reply), cancellationToken, $"case-event-{entry.Id}")
+                    : await messenger.ContinueAsync(record.ConversationKey, (turn, ct) => Deliver(turn, record, entry, reply), cancellationToken, $"case-event-{entry.Id}");
                 if (result is null)
                 {
                     await store.MarkDeliveryAsync(entry.Id, "failed", "The worker's conversation can no longer be reached.", cancellationToken);
@@ -155,23 +165,53 @@ internal sealed partial class HandoffWorker(
         return delivered;
     }
 
+    /// <summary>
+    /// What a staff message says to the worker: its machine translation into the worker's language, or — when the
+    /// translator is not configured, fails, has its circuit open or has not answered within the hold — the staff
+    /// member's own words, marked as not translated (its translation follows when the translator answers).
+    /// Null: wait a moment for the translation. Other entries are delivered as they are.
+    /// </summary>
+    private async Task<Reply?> ReplyAsync(CaseRecord record, CaseEvent entry, CancellationToken cancellationToken)
+    {
+        var original = new Reply(entry.Text ?? string.Empty, null);
+        if (entry.Kind != CaseEventKinds.StaffMessage) return original;
+        var source = CaseTranslations.EventSource(entry.Id);
+        var row = await translations.GetAsync(record.Id, source, record.Language, cancellationToken);
+        if (row is null) return original; // a canned reply (already in the worker's language), or no translator
+        if (row.Status == TranslationStatus.Done) return Translated(row, original);
+        if (row.Status == TranslationStatus.Pending && row.Error is null && translator.Available && clock.GetUtcNow() - entry.At < options.Value.TranslationHold) return null;
+        if (await translations.MarkLateAsync(record.Id, source, record.Language, cancellationToken)) return original with { Note = "handoff.not_translated" };
+        row = await translations.GetAsync(record.Id, source, record.Language, cancellationToken); // finished meanwhile
+        return row is { Status: TranslationStatus.Done } ? Translated(row, original) : original with { Note = "handoff.not_translated" };
+    }
+
+    private static Reply Translated(CaseTranslation row, Reply original) =>
+        row.SameLanguage || row.Text is null ? original : new Reply(row.Text, "handoff.machine_translated");
+
+    /// <summary>The text a worker reads for a staff message, and the locale key of the line under it (machine-translated, or not translated).</summary>
+    private sealed record Reply(string Text, string? Note);
+
     /// <summary>The id of the message that delivers case event <paramref name="eventId"/>; outbox keys contain it.</summary>
     internal static string DeliveryId(long eventId) => $"case-event-{eventId.ToString(CultureInfo.InvariantCulture)}-out";
 
     /// <summary>The proactive turn: what the worker reads, and the handoff state that goes with it (committed together).</summary>
-    private Task Deliver(ITurnContext turn, CaseRecord record, CaseEvent entry)
+    private Task Deliver(ITurnContext turn, CaseRecord record, CaseEvent entry, Reply reply)
     {
         var data = entry.Data is { ValueKind: JsonValueKind.Object } json
             ? json.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? string.Empty, StringComparer.Ordinal)
             : new Dictionary<string, string>(StringComparer.Ordinal);
         var language = record.Language;
-        if (entry.Kind == CaseEventKinds.StaffMessage)
+        if (entry.Kind is CaseEventKinds.StaffMessage or CaseEventKinds.StaffMessageTranslation)
         {
-            var from = locales.Text(language, "handoff.staff_says", data);
+            var text = entry.Kind == CaseEventKinds.StaffMessage
+                ? $"{locales.Text(language, "handoff.staff_says", data)}\n{reply.Text}"
+                : $"{locales.Text(language, "handoff.translation_followup", data)}\n{reply.Text}";
+            var note = entry.Kind == CaseEventKinds.StaffMessageTranslation ? "handoff.machine_translated" : reply.Note;
+            if (note is not null) text += "\n\n" + locales.Text(language, note);
             // Written by a person (Messenger lets a person answer later than the bot may); its id ties a failed send to this entry.
             turn.Send(new Activity
             {
-                Type = ActivityTypes.Message, Id = DeliveryId(entry.Id), Text = $"{from}\n{entry.Text}", Locale = language,
+                Type = ActivityTypes.Message, Id = DeliveryId(entry.Id), Text = text, Locale = language,
                 ChannelData = JsonSerializer.SerializeToElement(new Dictionary<string, bool> { ["humanAgent"] = true }, HandoffJson.Default.DictionaryStringBoolean),
             });
             return Task.CompletedTask;

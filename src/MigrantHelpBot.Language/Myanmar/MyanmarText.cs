@@ -29,6 +29,22 @@ public sealed partial class MyanmarText : IDisposable
         return _toUnicode is null ? (text, true) : (_toUnicode.Transliterate(text).Normalize(System.Text.NormalizationForm.FormC), true);
     }
 
+    /// <summary>
+    /// For a worker known to write Zawgyi: short Burmese (a button they tapped, "ဟုတ္ကဲ့") often carries no sign of
+    /// its encoding. It is read as Zawgyi when converting it to Unicode and back gives it unchanged — Zawgyi this
+    /// service wrote, or the worker typed — and as it is otherwise.
+    /// </summary>
+    public bool ReadsAsZawgyi(string text, out string unicode)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        unicode = text;
+        if (_toUnicode is null || _toZawgyi is null || !text.Any(c => c is >= '\u1000' and <= '\u109F')) return false;
+        var converted = _toUnicode.Transliterate(text).Normalize(System.Text.NormalizationForm.FormC);
+        if (converted == text || _toZawgyi.Transliterate(converted) != text) return false;
+        unicode = converted;
+        return true;
+    }
+
     /// <summary>Unicode Burmese as Zawgyi, for a worker whose phone shows Zawgyi fonts. Text without Burmese is unchanged.</summary>
     public string ToZawgyi(string text)
     {

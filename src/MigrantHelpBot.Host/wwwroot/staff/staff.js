@@ -142,8 +142,13 @@
     const summary = $("summary");
     summary.replaceChildren();
     for (const line of current.summary) {
-      const value = el("dd", line.workerText ? "worker-text" : null, line.value);
-      if (line.workerText) value.title = "相談者の原文（未翻訳）";
+      let value;
+      if (line.workerText) {
+        value = el("dd", "worker-text");
+        translated(value, line.value, line.translation, "相談者の言葉");
+      } else {
+        value = el("dd", null, line.value);
+      }
       summary.append(el("dt", null, line.label), value);
     }
     const canned = $("canned");
@@ -161,6 +166,50 @@
     }
   }
 
+  // A text and its machine translation: the translation is shown, marked as such, with the original on demand.
+  const translationState = { pending: "未翻訳（翻訳待ち）", failed: "未翻訳（翻訳できませんでした）", none: "未翻訳（翻訳サービス未設定）" };
+  function translated(node, original, t, lead) {
+    if (!t || t.status === "same" || !["done", "pending", "failed", "none"].includes(t.status)) {
+      node.append(el("span", "who", lead + (t && t.status === "same" ? "（日本語で書かれています）" : "（原文）")), document.createTextNode(original || ""));
+      return;
+    }
+    if (t.status !== "done") {
+      node.append(el("span", "who", lead + "・" + translationState[t.status]), el("span", "untranslated", original || ""));
+      return;
+    }
+    const from = t.from ? (languageJa[t.from] || t.from) + "から" : "";
+    node.append(el("span", "who", lead + "・機械翻訳" + (from ? "（" + from + "）" : "")), el("span", "mt", t.texts.ja || t.texts.en || ""));
+    const toggle = el("button", "show-original", "原文を表示");
+    toggle.type = "button";
+    const box = el("span", "original");
+    box.hidden = true;
+    box.append(el("span", "who", "原文"), document.createTextNode(original || ""));
+    if (t.texts.en) box.append(el("span", "who", "英語訳（機械翻訳）"), document.createTextNode(t.texts.en));
+    toggle.addEventListener("click", () => { box.hidden = !box.hidden; toggle.textContent = box.hidden ? "原文を表示" : "原文を隠す"; });
+    node.append(toggle, box);
+  }
+
+  // A staff reply: the staff member's own words, and what the worker read on demand.
+  function sentAs(node, t) {
+    if (!t || t.status === "same") return;
+    if (t.status === "done") {
+      const toggle = el("button", "show-original", "相談者が読んだ訳文を表示");
+      toggle.type = "button";
+      const box = el("span", "original");
+      box.hidden = true;
+      const worker = Object.values(t.texts)[0] || "";
+      box.append(el("span", "who", "相談者の言語への機械翻訳" + (t.sentUntranslated ? "（原文のまま送った後、訳文を送りました）" : "")), document.createTextNode(worker));
+      toggle.addEventListener("click", () => { box.hidden = !box.hidden; });
+      node.append(toggle, box);
+    } else if (t.status === "pending") {
+      node.append(el("span", "translation-note", t.sentUntranslated ? "翻訳できなかったため原文のまま送りました。訳文はできしだい送ります。" : "翻訳中…"));
+    } else if (t.status === "failed") {
+      node.append(el("span", "translation-note", "翻訳できなかったため原文のまま送りました。"));
+    } else if (t.status === "none") {
+      node.append(el("span", "translation-note", "翻訳サービスが未設定のため、原文のまま送ります。"));
+    }
+  }
+
   function addEntries(entries) {
     const list = $("timeline");
     for (const e of entries) {
@@ -173,11 +222,14 @@
           document.createTextNode("（" + (attachmentJa[e.data.attachment] || "ファイル") + "が送られました。ボットは文字しか扱えないため、内容は届いていません。相談者には文字で書くようお願いしました。）"));
       } else if (e.kind === "worker_message") {
         li = el("li", "worker_message");
-        li.append(el("span", "who", "相談者・" + when(e.at) + "（原文）"), document.createTextNode(e.text || ""));
+        translated(li, e.text, e.translation, "相談者・" + when(e.at));
       } else if (e.kind === "staff_message") {
         li = el("li", "staff_message");
         const state = e.delivery === "sent" ? "送信しました" : e.delivery === "failed" ? "送れませんでした" + (e.deliveryError ? "（" + e.deliveryError + "）" : "") : "送信中";
         li.append(el("span", "who", e.actor + "・" + when(e.at) + "・" + state), document.createTextNode(e.text || ""));
+        sentAs(li, e.translation);
+      } else if (e.kind === "staff_message_translation") {
+        li = el("li", "status", when(e.at) + "　前のメッセージの訳文（機械翻訳）を相談者に送りました");
       } else if (e.kind === "bot_message") {
         li = el("li", "bot_message");
         li.append(el("span", "who", "ボット・" + when(e.at)), document.createTextNode(e.text || ""));
@@ -197,7 +249,9 @@
     const entries = await api("GET", "/api/cases/" + encodeURIComponent(current.case.id) + "/timeline?after=" + lastEntry);
     addEntries(entries);
     const changed = entries.some(e => !["worker_message", "staff_message", "bot_message", "note"].includes(e.kind));
-    const pending = entries.some(e => e.kind === "staff_message" && e.delivery === "pending");
+    // Delivery states and translations fill in without new entries.
+    const pending = current.timeline.concat(entries).some(e => (e.kind === "staff_message" && e.delivery === "pending") || (e.translation && e.translation.status === "pending"))
+      || current.summary.some(l => l.translation && l.translation.status === "pending");
     if (changed || pending) {
       const id = current.case.id;
       current = await api("GET", "/api/cases/" + encodeURIComponent(id));
