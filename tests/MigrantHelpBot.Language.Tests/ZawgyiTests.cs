@@ -57,4 +57,21 @@ public class ZawgyiTests
         Assert.Equal(0, ZawgyiDetector.Probability(text));
         Assert.Equal(text, Myanmar.ToZawgyi(text));
     }
+    [Theory]
+    [InlineData("ဟုတ်ကဲ့")]
+    [InlineData("မဟုတ်ပါဘူး")]
+    [InlineData("ဟင့်အင်း")]
+    public void A_short_zawgyi_button_too_ambiguous_to_detect_is_read_as_zawgyi_for_a_known_zawgyi_writer(string unicode)
+    {
+        var zawgyi = Myanmar.ToZawgyi(unicode);
+        Assert.NotEqual(unicode, zawgyi);
+        Assert.True(Myanmar.ReadsAsZawgyi(zawgyi, out var read));
+        Assert.Equal(unicode, read);
+        // Unicode that shows it is Unicode (they switched fonts) and text without Burmese stay as they are.
+        const string Plainly = "ကျွန်မ အခု ဘယ်မှာ နေရမလဲ";
+        Assert.True(ZawgyiDetector.Evidence(Plainly).Unicode > 0);
+        Assert.False(Myanmar.ReadsAsZawgyi(Plainly, out var same));
+        Assert.Equal(Plainly, same);
+        Assert.False(Myanmar.ReadsAsZawgyi("ok 123", out _));
+    }
 }

@@ -17,6 +17,15 @@ public static class ZawgyiDetector
     /// <summary>P(Zawgyi | Burmese); 0 when the text has no Myanmar letters or no evidence either way.</summary>
     public static double Probability(string text)
     {
+        var (zawgyi, unicode) = Evidence(text);
+        if (zawgyi + unicode == 0) return 0;
+        // A little smoothing toward Unicode: one ambiguous hint must not flip a whole message.
+        return zawgyi / (zawgyi + unicode + 0.5);
+    }
+
+    /// <summary>The weight of the patterns only Zawgyi can contain, and of those only Unicode can: both 0 when the text could be either.</summary>
+    public static (double Zawgyi, double Unicode) Evidence(string text)
+    {
         ArgumentNullException.ThrowIfNull(text);
         double zawgyi = 0, unicode = 0;
         for (var i = 0; i < text.Length; i++)
@@ -67,9 +76,7 @@ public static class ZawgyiDetector
             }
         }
 
-        if (zawgyi + unicode == 0) return 0;
-        // A little smoothing toward Unicode: one ambiguous hint must not flip a whole message.
-        return zawgyi / (zawgyi + unicode + 0.5);
+        return (zawgyi, unicode);
     }
 
     private static bool IsMyanmar(char c) => c is >= '\u1000' and <= '\u109F';
