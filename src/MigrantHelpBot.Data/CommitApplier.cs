@@ -7,7 +7,7 @@ namespace MigrantHelpBot.Data;
 /// Applies one turn's <see cref="StateCommit"/> inside a writer's transaction. The same SQL runs on
 /// both engines. Commands are cached per writer connection and reused with new values.
 /// </summary>
-internal sealed class CommitApplier(DbConnection connection) : IAsyncDisposable
+internal sealed class CommitApplier(DbConnection connection, FieldCipher cipher) : IAsyncDisposable
 {
     private const string InsertState =
         "INSERT INTO bot_state (key, etag, data, updated_at) VALUES (@key, @etag, @data, @now) ON CONFLICT (key) DO NOTHING";
@@ -28,7 +28,6 @@ internal sealed class CommitApplier(DbConnection connection) : IAsyncDisposable
         + "VALUES (@ikey, @channel, @key, @payload, 'pending', 0, @now, @now) ON CONFLICT (idempotency_key) DO NOTHING";
 
     private const string EraseLog = "DELETE FROM activity_log WHERE conversation_key = @key";
-    private const string EraseLogSeq = "DELETE FROM activity_log_seq WHERE conversation_key = @key";
     private const string EraseEvents = "DELETE FROM domain_events WHERE conversation_key = @key";
     private const string InsertEvent =
         "INSERT INTO domain_events (kind, conversation_key, payload, created_at) VALUES (@kind, @key, @payload, @now)";
@@ -67,7 +66,7 @@ internal sealed class CommitApplier(DbConnection connection) : IAsyncDisposable
             if (write.Json is not null)
             {
                 command.Set("etag", write.NewETag);
-                command.Set("data", write.Json);
+                command.Set("data", cipher.Protect(write.Json, SealedColumns.State));
                 command.Set("now", now);
             }
 
@@ -78,7 +77,8 @@ internal sealed class CommitApplier(DbConnection connection) : IAsyncDisposable
 
         foreach (var key in commit.Erasures)
         {
-            foreach (var sql in new[] { EraseLog, EraseLogSeq, EraseEvents })
+            // The log's sequence stays: a client polling with its watermark must still see what comes next (the goodbye).
+            foreach (var sql in new[] { EraseLog, EraseEvents })
             {
                 var erase = Get(sql, transaction, "key");
                 erase.Set("key", key);
@@ -101,7 +101,7 @@ internal sealed class CommitApplier(DbConnection connection) : IAsyncDisposable
                 append.Seq = ++seq;
                 insert.Set("key", group.Key);
                 insert.Set("seq", append.Seq);
-                insert.Set("activity", append.ActivityJson);
+                insert.Set("activity", cipher.Protect(append.ActivityJson, SealedColumns.Activity));
                 insert.Set("now", now);
                 await insert.ExecuteNonQueryAsync(cancellationToken);
             }
@@ -113,7 +113,7 @@ internal sealed class CommitApplier(DbConnection connection) : IAsyncDisposable
             insert.Set("ikey", message.IdempotencyKey);
             insert.Set("channel", message.Channel);
             insert.Set("key", message.ConversationKey);
-            insert.Set("payload", message.Payload);
+            insert.Set("payload", cipher.Protect(message.Payload, SealedColumns.Outbox));
             insert.Set("now", now);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -123,7 +123,7 @@ internal sealed class CommitApplier(DbConnection connection) : IAsyncDisposable
             var insert = Get(InsertEvent, transaction, "kind", "key", "payload", "now");
             insert.Set("kind", domainEvent.Kind);
             insert.Set("key", domainEvent.ConversationKey);
-            insert.Set("payload", domainEvent.Payload);
+            insert.Set("payload", cipher.Protect(domainEvent.Payload, SealedColumns.Event));
             insert.Set("now", now);
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -13,6 +13,9 @@ public abstract class Database : IAsyncDisposable
 
     public abstract StorageProvider Provider { get; }
 
+    /// <summary>Seals personal data at rest (<see cref="SealedColumns"/>); every store reads and writes those columns through it.</summary>
+    public FieldCipher Cipher { get; init; } = FieldCipher.ProcessDefault;
+
     /// <summary>Parallel group-commit writers this engine supports.</summary>
     internal abstract int Writers { get; }
 
@@ -35,6 +38,12 @@ public abstract class Database : IAsyncDisposable
 
     /// <summary>Picks due outbox entries and leases them, as one statement (see <see cref="OutboxStore"/>).</summary>
     internal abstract string OutboxLeaseSql(string laneFilter);
+
+    /// <summary>
+    /// After values were overwritten or deleted for privacy: removes their old copies from disk where this process can
+    /// (SQLite: a WAL checkpoint that truncates the log; PostgreSQL leaves dead rows to autovacuum).
+    /// </summary>
+    internal virtual Task ScrubAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Runs pending migrations once; a failure (database down) is retried on the next call.</summary>
     public Task EnsureReadyAsync(CancellationToken cancellationToken)

@@ -37,7 +37,7 @@ public sealed class EventStore(Database database)
         }
         await using (var insert = connection.Command(
             "INSERT INTO domain_events (kind, conversation_key, payload, created_at, handled_at) VALUES (@kind, @key, @payload, @now, NULL)", transaction)
-            .With("kind", kind).With("key", conversationKey).With("payload", payload).With("now", now))
+            .With("kind", kind).With("key", conversationKey).With("payload", database.Cipher.Protect(payload, SealedColumns.Event)).With("now", now))
         {
             await insert.ExecuteNonQueryAsync(cancellationToken);
         }
@@ -57,7 +57,7 @@ public sealed class EventStore(Database database)
         while (await reader.ReadAsync(cancellationToken))
         {
             events.Add(new StoredEvent(
-                Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), reader.GetString(1), reader.GetString(2), database.Cipher.Unprotect(reader.GetString(3), SealedColumns.Event)!,
                 DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture))));
         }
         return events;

@@ -74,7 +74,7 @@ internal sealed partial class GroupCommitter : IAsyncDisposable
             try
             {
                 await _database.EnsureReadyAsync(CancellationToken.None);
-                writer ??= new Writer(await _database.OpenWriterAsync(CancellationToken.None));
+                writer ??= new Writer(await _database.OpenWriterAsync(CancellationToken.None), _database.Cipher);
             }
             catch (Exception exception)
             {
@@ -154,10 +154,10 @@ internal sealed partial class GroupCommitter : IAsyncDisposable
         public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class Writer(DbConnection connection) : IAsyncDisposable
+    private sealed class Writer(DbConnection connection, FieldCipher cipher) : IAsyncDisposable
     {
         public DbConnection Connection { get; } = connection;
-        public CommitApplier Applier { get; } = new(connection);
+        public CommitApplier Applier { get; } = new(connection, cipher);
 
         public async ValueTask DisposeAsync()
         {

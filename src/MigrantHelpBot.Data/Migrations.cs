@@ -426,5 +426,14 @@ internal static class Migrations
             );
             CREATE INDEX ix_case_translations_due ON case_translations (status, priority, next_attempt_at);
             """),
+        new(8, "cases purged: when a case's personal data was removed (retention or the worker's request); the row stays as anonymous statistics",
+            Sqlite: """
+            ALTER TABLE cases ADD COLUMN purged_at INTEGER;
+            CREATE INDEX ix_cases_closed ON cases (purged_at, closed_at);
+            """,
+            Postgres: """
+            ALTER TABLE cases ADD COLUMN purged_at BIGINT;
+            CREATE INDEX ix_cases_closed ON cases (purged_at, closed_at);
+            """),
     ];
 }

@@ -47,7 +47,7 @@ public sealed class OutboxStore(Database database) : IOutboxStore
         {
             entries.Add(new OutboxEntry(
                 Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
-                reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(1), reader.GetString(2), reader.GetString(3), database.Cipher.Unprotect(reader.GetString(4), SealedColumns.Outbox)!,
                 Convert.ToInt32(reader.GetValue(5), CultureInfo.InvariantCulture)));
         }
         entries.Sort((a, b) => a.Id.CompareTo(b.Id));

@@ -24,7 +24,7 @@ public sealed class SqlStateStore : IStateStore, IActivityLogReader, IAsyncDispo
             await using var connection = await _database.OpenAsync(cancellationToken);
             await using var command = connection.Command("SELECT data, etag FROM bot_state WHERE key = @key").With("key", key);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? new StoreItem(key, reader.GetString(0), reader.GetString(1)) : null;
+            return await reader.ReadAsync(cancellationToken) ? new StoreItem(key, _database.Cipher.Unprotect(reader.GetString(0), SealedColumns.State)!, reader.GetString(1)) : null;
         }, cancellationToken);
     }
 
@@ -62,7 +62,7 @@ public sealed class SqlStateStore : IStateStore, IActivityLogReader, IAsyncDispo
             var result = new List<LoggedActivity>();
             while (await reader.ReadAsync(cancellationToken))
             {
-                result.Add(new LoggedActivity(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), reader.GetString(1)));
+                result.Add(new LoggedActivity(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), _database.Cipher.Unprotect(reader.GetString(1), SealedColumns.Activity)!));
             }
             return (IReadOnlyList<LoggedActivity>)result;
         }, cancellationToken);

@@ -51,6 +51,11 @@ public sealed class SqliteDatabase : Database
             // Microsoft.Data.Sqlite sleeps 150 ms per retry, and SQLite's own sleeps whole seconds
             // here (see SqliteBusyHandler). If that were the group committer, every turn in flight would stall with it.
             SqliteBusyHandler.Install(connection);
+            // What is deleted or overwritten (a worker's erased data, a value resealed under a new key) is zeroed in the file, not left in free pages.
+            await using (var secure = connection.Command("PRAGMA secure_delete=ON;"))
+            {
+                await secure.ExecuteNonQueryAsync(cancellationToken);
+            }
             return connection;
         }
         catch
@@ -83,6 +88,14 @@ public sealed class SqliteDatabase : Database
         // WAL is a property of the file: set once, outside any transaction, before the schema exists.
         await using var pragma = connection.Command("PRAGMA journal_mode=WAL;");
         await pragma.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Moves the WAL into the database file and empties it, so old page images (values just overwritten) are gone from disk.</summary>
+    internal override async Task ScrubAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var checkpoint = connection.Command("PRAGMA wal_checkpoint(TRUNCATE);");
+        await checkpoint.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public override ValueTask DisposeAsync()

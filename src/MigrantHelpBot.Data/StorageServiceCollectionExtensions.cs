@@ -22,10 +22,11 @@ public static partial class StorageServiceCollectionExtensions
         services.AddSingleton<Database>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            var cipher = FieldCipher.FromOptions(configuration.GetSection(EncryptionOptions.Section).Get<EncryptionOptions>() ?? new EncryptionOptions(), contentRoot);
             return options.Provider switch
             {
-                StorageProvider.Postgres => new PostgresDatabase(options.EffectiveConnectionString, options.PostgresWriters),
-                _ => new SqliteDatabase(options.EffectiveConnectionString, options.SqliteSynchronous, contentRoot),
+                StorageProvider.Postgres => new PostgresDatabase(options.EffectiveConnectionString, options.PostgresWriters) { Cipher = cipher },
+                _ => new SqliteDatabase(options.EffectiveConnectionString, options.SqliteSynchronous, contentRoot) { Cipher = cipher },
             };
         });
         services.AddSingleton(sp => new SqlStateStore(
@@ -40,6 +41,8 @@ public static partial class StorageServiceCollectionExtensions
         services.AddSingleton<SettingsStore>();
         services.AddSingleton<EventStore>();
         services.AddHostedService<MigrateOnStart>();
+        services.AddSingleton<KeyRotation>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyRotation>());
         return services;
     }
 

@@ -34,6 +34,12 @@ public sealed class HandoffOptions
     /// <summary>The pause after a translation attempt fails; it doubles with each failure, up to 10 minutes.</summary>
     public TimeSpan TranslationRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a closed case keeps its personal data (timeline, answers, translations, the conversation) before only anonymous statistics stay.</summary>
+    public TimeSpan CaseRetention { get; set; } = TimeSpan.FromDays(180);
+
+    /// <summary>How often cases past their retention are purged.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>In Development only: create a demo organisation and staff account at start-up and print the credentials.</summary>
     public bool DemoAccount { get; set; } = true;
 

@@ -25,7 +25,7 @@ public static class HandoffServiceCollectionExtensions
     {
         services.AddOptions<HandoffOptions>().Bind(configuration.GetSection(HandoffOptions.Section))
             .Validate(o => o.EmergencyOfferTimeout > TimeSpan.Zero && o.OfferTimeout > TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero
-                && o.TokenLifetime > TimeSpan.Zero && o.LockoutThreshold > 0 && o.WebhookTimeout > TimeSpan.Zero && o.TranslationHold >= TimeSpan.Zero, "Handoff timeouts must be positive.")
+                && o.TokenLifetime > TimeSpan.Zero && o.LockoutThreshold > 0 && o.WebhookTimeout > TimeSpan.Zero && o.TranslationHold >= TimeSpan.Zero && o.CaseRetention > TimeSpan.Zero && o.RetentionSweepInterval > TimeSpan.Zero, "Handoff timeouts must be positive.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CaseStore>();

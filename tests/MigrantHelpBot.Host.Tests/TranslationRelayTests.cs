@@ -6,9 +6,12 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MigrantHelpBot.Bot.Schema;
 using MigrantHelpBot.Dialogs.Locales;
+using MigrantHelpBot.Handoff.Cases;
 using MigrantHelpBot.Handoff.Staff;
 using MigrantHelpBot.Language.Myanmar;
 using MigrantHelpBot.Testing;
+
+using static MigrantHelpBot.Host.Tests.HandoffFlow;
 
 namespace MigrantHelpBot.Host.Tests;
 
@@ -22,15 +25,10 @@ public sealed class TranslationRelayTests : IAsyncLifetime
 {
     public static TheoryData<Engine> Engines => [Engine.Sqlite, Engine.Postgres];
 
-    private const string Password = "correct horse battery";
     private const string Danger = "ថៅកែកំពុងវាយខ្ញុំឥឡូវនេះ ជួយខ្ញុំផង";
     private const string DangerJa = "社長が今、私を殴っています。助けてください";
     private const string Unpaid = "ខ្ញុំមិនទាន់បានប្រាក់ខែបីខែហើយ";
     private const string UnpaidJa = "3か月、給料をもらっていません";
-    private static readonly LocaleCatalog Locales = LocaleCatalog.Load(new LanguageOptions
-    {
-        Supported = ["vi", "tl", "km", "my", "en"], Fallback = "en", Staff = ["ja"], Path = RepositoryPaths.Locales,
-    });
 
     private FakeTranslator _translator = null!;
 
@@ -47,7 +45,6 @@ public sealed class TranslationRelayTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _translator.DisposeAsync();
 
-    private static string T(string language, string key, Dictionary<string, string>? values = null) => Locales.Text(language, key, values);
 
     private Dictionary<string, string?> Translator(string hold = "00:00:20") => new()
     {
@@ -60,95 +57,6 @@ public sealed class TranslationRelayTests : IAsyncLifetime
         ["Handoff:TranslationHold"] = hold,
         ["Handoff:TranslationRetryDelay"] = "00:00:00.200",
     };
-
-    private static async Task<BotApplication> StartAsync(Engine engine, Dictionary<string, string?> settings)
-    {
-        settings["Directory:SeedFile"] = Path.Combine(RepositoryPaths.Root, "tests", "MigrantHelpBot.Host.Tests", "Fixtures", "handoff-directory.yaml");
-        settings["Handoff:SweepInterval"] = "00:00:00.200";
-        var app = new BotApplication(await TestDatabase.CreateAsync(engine), settings);
-        app.CreateClient().Dispose();
-        var staff = app.Services.GetRequiredService<StaffStore>();
-        await staff.AddAsync("a@union-a.example", Password, "Aさん", "union-a", admin: false, CancellationToken.None);
-        await staff.AddAsync("b@union-b.example", Password, "Bさん", "union-b", admin: false, CancellationToken.None);
-        await staff.AddAsync("coordinator@coalition.example", Password, "調整役", null, admin: true, CancellationToken.None);
-        return app;
-    }
-
-    private static async Task<HttpClient> StaffAsync(BotApplication app, string email)
-    {
-        var client = app.CreateClient();
-        using var response = await client.PostAsJsonAsync("/api/staff/token", new { email, password = Password });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var token = await response.Content.ReadFromJsonAsync<JsonElement>();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("access_token").GetString());
-        return client;
-    }
-
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> probe, string what, int seconds = 30) where T : class
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(seconds); DateTime.UtcNow < deadline; await Task.Delay(50))
-        {
-            if (await probe() is { } found) return found;
-        }
-        throw new TimeoutException("Timed out waiting for " + what);
-    }
-
-    private static async Task<JsonElement> EventuallyAsync(Func<Task<JsonElement?>> probe, string what, int seconds = 30)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(seconds); DateTime.UtcNow < deadline; await Task.Delay(50))
-        {
-            if (await probe() is { } found) return found;
-        }
-        throw new TimeoutException("Timed out waiting for " + what);
-    }
-
-    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-    /// <summary>A worker in danger on Direct Line agrees to share; the staff member of the organisation it is offered to accepts it.</summary>
-    private static async Task<(DirectLineClient Worker, HttpClient Staff, string CaseId, string StaffSays)> HeldCaseAsync(BotApplication app, string locale, string language, string danger)
-    {
-        var myanmar = app.Services.GetRequiredService<MyanmarText>();
-        var worker = await DirectLineClient.StartAsync(app.CreateClient(), locale);
-        await worker.PollAsync();
-        await worker.SayAsync(danger);
-        var replies = (await worker.PollAsync()).Where(a => a.From?.Role == "bot").ToList();
-        Assert.Contains(replies[^1].Text, new[] { T(language, "emergency.share_ask"), myanmar.ToZawgyi(T(language, "emergency.share_ask")) }); // Zawgyi for a Zawgyi writer
-        await worker.SayAsync(replies[^1].SuggestedActions!.Actions![0].Title!); // yes, share
-        var admin = await StaffAsync(app, "coordinator@coalition.example");
-        var offered = await EventuallyAsync(async () =>
-        {
-            var cases = await admin.GetFromJsonAsync<JsonElement>("/api/cases");
-            return cases.EnumerateArray().Where(c => c.GetProperty("status").GetString() == "offered").Select(c => (JsonElement?)c).FirstOrDefault();
-        }, "the case to be offered");
-        var holder = offered.GetProperty("organizationId").GetString()!;
-        var staff = await StaffAsync(app, holder == "union-a" ? "a@union-a.example" : "b@union-b.example");
-        var id = offered.GetProperty("id").GetString()!;
-        using (var accept = await staff.PostAsync($"/api/cases/{id}/accept", null)) Assert.Equal(HttpStatusCode.OK, accept.StatusCode);
-        var (name, organization) = holder == "union-a" ? ("Aさん", "Test Union A") : ("Bさん", "Test Union B");
-        var accepted = T(language, "handoff.accepted", new() { ["name"] = name, ["organization"] = organization, ["stop"] = T(language, "commands.stop.label") });
-        await WorkerReadsAsync(worker, m => m == accepted || m == myanmar.ToZawgyi(accepted), "the accepted notice");
-        var says = T(language, "handoff.staff_says", new() { ["name"] = name, ["organization"] = organization });
-        return (worker, staff, id, says);
-    }
-
-    /// <summary>Polls the worker's Direct Line until a bot message matches; returns every bot message seen meanwhile.</summary>
-    private static async Task<List<string>> WorkerReadsAsync(DirectLineClient worker, Func<string, bool> match, string what, int seconds = 30)
-    {
-        var seen = new List<string>();
-        await EventuallyAsync(async () =>
-        {
-            seen.AddRange((await worker.PollAsync()).Where(a => a.From?.Role == "bot" && a.Type == ActivityTypes.Message).Select(a => a.Text ?? string.Empty));
-            return seen.Any(match) ? seen : null;
-        }, what, seconds);
-        return seen;
-    }
-
-    private static async Task<JsonElement> EntryAsync(HttpClient staff, string caseId, Func<JsonElement, bool> match, string what) =>
-        await EventuallyAsync(async () =>
-        {
-            var detail = await staff.GetFromJsonAsync<JsonElement>($"/api/cases/{caseId}");
-            return detail.GetProperty("timeline").EnumerateArray().Where(match).Select(e => (JsonElement?)e).FirstOrDefault();
-        }, what);
 
     private static string? Text(JsonElement entry) => entry.TryGetProperty("text", out var text) ? text.GetString() : null;
 
@@ -188,8 +96,9 @@ public sealed class TranslationRelayTests : IAsyncLifetime
         Assert.Equal("done", Status(reply));
         Assert.Equal(ReplyKm, reply.GetProperty("translation").GetProperty("texts").GetProperty("km").GetString());
         Assert.False(reply.GetProperty("translation").GetProperty("sentUntranslated").GetBoolean());
-        Assert.Equal(1, await app.CountAsync("case_events WHERE text = '" + Unpaid + "'"));
-        Assert.Equal(1, await app.CountAsync("case_events WHERE text = '" + Reply + "'"));
+        var stored = await app.Services.GetRequiredService<CaseStore>().EventsAsync(id, CancellationToken.None);
+        Assert.Single(stored, e => e.Text == Unpaid);
+        Assert.Single(stored, e => e.Text == Reply);
 
         // A canned reply is written by people in the worker's language: never machine-translated.
         var calls = _translator.Calls.Count;
@@ -248,7 +157,7 @@ public sealed class TranslationRelayTests : IAsyncLifetime
         read.AddRange((await worker.PollAsync()).Where(a => a.From?.Role == "bot" && a.Type == ActivityTypes.Message).Select(a => a.Text ?? string.Empty));
         Assert.Equal(1, read.Count(m => m == untranslated));
         Assert.Equal(1, read.Count(m => m == later));
-        Assert.Equal(1, await app.CountAsync("case_events WHERE text = '" + Unpaid + "'"));
+        Assert.Single(await app.Services.GetRequiredService<CaseStore>().EventsAsync(id, CancellationToken.None), e => e.Text == Unpaid);
         Assert.Equal(0, await app.CountAsync("case_translations WHERE status <> 'done'"));
         Assert.Equal("Healthy", await EventuallyAsync(async () =>
         {

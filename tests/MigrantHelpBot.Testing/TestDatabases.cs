@@ -23,16 +23,23 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public StorageProvider Provider => Engine == Engine.Sqlite ? StorageProvider.Sqlite : StorageProvider.Postgres;
 
-    /// <summary>Configuration values that point a host at this database.</summary>
+    /// <summary>The encryption key of every test database in this process (a host's and <see cref="Open"/>'s agree).</summary>
+    public static readonly string Key = Convert.ToBase64String(FieldCipher.NewKey());
+
+    public static FieldCipher Cipher { get; } = new(new Dictionary<string, byte[]> { ["test"] = Convert.FromBase64String(Key) }, "test");
+
+    /// <summary>Configuration values that point a host at this database (and its encryption key).</summary>
     public Dictionary<string, string?> Settings => new()
     {
         ["Storage:Provider"] = Provider.ToString(),
         ["Storage:ConnectionString"] = ConnectionString,
+        ["Storage:Encryption:Keys:test"] = Key,
+        ["Storage:Encryption:CurrentKey"] = "test",
     };
 
     public Database Open(int postgresWriters = 4) => Engine == Engine.Sqlite
-        ? new SqliteDatabase(ConnectionString)
-        : new PostgresDatabase(ConnectionString, postgresWriters);
+        ? new SqliteDatabase(ConnectionString) { Cipher = Cipher }
+        : new PostgresDatabase(ConnectionString, postgresWriters) { Cipher = Cipher };
 
     public static async Task<TestDatabase> CreateAsync(Engine engine) => engine switch
     {

@@ -11,6 +11,9 @@ public sealed class CaseIntake
 {
     public const string EventKind = "case.intake";
 
+    /// <summary>The worker deleted their data ("delete my data"): recorded in the same commit as the erasure.</summary>
+    public const string ErasedKind = "conversation.erased";
+
     [JsonPropertyName("conversation")] public required string Conversation { get; init; }
     [JsonPropertyName("channelId")] public required string ChannelId { get; init; }
     [JsonPropertyName("userId")] public string? UserId { get; init; }

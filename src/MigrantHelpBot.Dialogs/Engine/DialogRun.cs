@@ -558,6 +558,8 @@ internal sealed class DialogRun
         _turn.ConversationState.Clear();
         _turn.UserState.Clear();
         _turn.EraseConversationData();
+        // Committed after the erasure: the handoff closes the worker's cases, tells the organisation and purges its copy.
+        _turn.Record(new DomainEvent(CaseIntake.ErasedKind, ConversationKey, "{}"));
         _erased = true;
         Send(goodbye);
     }

@@ -1,7 +1,10 @@
 using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using MigrantHelpBot.Bot.Storage;
 using MigrantHelpBot.Channels.Http;
 using MigrantHelpBot.Directory.Organizations;
 using MigrantHelpBot.Handoff.Cases;
@@ -42,6 +45,8 @@ public static class StaffApi
         staff.MapGet("/notices", NoticesAsync);
         staff.MapPost("/notices/read", NoticesReadAsync);
         app.MapGet("/api/audit", AuditAsync).RequireAuthorization(AdminPolicy);
+        app.MapGet("/api/cases/{id}/export", ExportAsync).RequireAuthorization(AdminPolicy);
+        app.MapGet("/api/stats", StatsAsync).RequireAuthorization(AdminPolicy);
         return app;
     }
 
@@ -199,6 +204,67 @@ public static class StaffApi
         if (Single(request.Query["limit"]) is { } text && (!int.TryParse(text, out limit) || limit is < 1 or > 5000)) return Problems.BadRequest("limit is a number from 1 to 5000.");
         var entries = await store.AuditAsync(Single(request.Query["caseId"]), Single(request.Query["actor"]), limit, ct);
         return TypedResults.Json(entries.ToList(), StaffApiJson.Default.ListAuditRecord);
+    }
+
+    /// <summary>
+    /// Everything the service holds about the worker of a case, for a request to see their data (admins only,
+    /// audited): every case of their conversation with its answers, consent, timeline and translations, the chat
+    /// transcript and the conversation's state. Purged cases have nothing left to export.
+    /// </summary>
+    private static async Task<IResult> ExportAsync(string id, ClaimsPrincipal user, CaseStore store, CaseViews views, CaseTranslations translations,
+        IActivityLogReader transcript, IStateStore state, TimeProvider clock, CancellationToken ct)
+    {
+        var record = await store.GetAsync(id, ct);
+        if (record is null) return Problems.NotFound("No such case.");
+        if (record.Data.Source == "purged") return Problems.NotFound("This case's personal data was purged; there is nothing to export.");
+        await store.AuditAsync(StaffTokenAuthentication.ActorOf(user), "worker.export", id, null, clock.GetUtcNow(), CancellationToken.None);
+        var cases = new JsonArray();
+        await using (var tx = await store.BeginAsync(ct))
+        {
+            foreach (var item in await tx.CasesOfConversationAsync(record.ConversationKey, ct))
+            {
+                var translated = (await translations.ForCaseAsync(item.Id, ct)).ToLookup(t => t.Source, StringComparer.Ordinal);
+                var timeline = (await store.EventsAsync(item.Id, ct)).Select(e => CaseViews.Entry(e, item, translated)).ToList();
+                cases.Add(new JsonObject
+                {
+                    ["id"] = item.Id, ["status"] = item.Status, ["category"] = item.Category, ["urgency"] = item.Urgency, ["language"] = item.Language,
+                    ["prefecture"] = item.Prefecture, ["organizationId"] = item.OrganizationId, ["createdAt"] = item.CreatedAt, ["closedAt"] = item.ClosedAt,
+                    ["data"] = JsonSerializer.SerializeToNode(item.Data, CaseJson.Default.CaseData),
+                    ["summary"] = JsonSerializer.SerializeToNode(views.Summary(item, translated).ToList(), StaffApiJson.Default.ListSummaryLine),
+                    ["timeline"] = JsonSerializer.SerializeToNode(timeline, StaffApiJson.Default.ListTimelineEntry),
+                });
+            }
+        }
+        var log = new JsonArray();
+        foreach (var entry in await transcript.ReadAsync(record.ConversationKey, 0, 10_000, ct)) log.Add(JsonNode.Parse(entry.ActivityJson));
+        var conversation = await state.ReadAsync(record.ConversationKey, ct);
+        var export = new JsonObject
+        {
+            ["exportedAt"] = clock.GetUtcNow(),
+            ["conversation"] = record.ConversationKey,
+            ["cases"] = cases,
+            ["transcript"] = log,
+            ["state"] = conversation is null ? null : JsonNode.Parse(conversation.Json),
+        };
+        return Results.Text(export.ToJsonString(), "application/json; charset=utf-8");
+    }
+
+    /// <summary>Anonymous statistics, from every case including purged ones: counts by status, category, language, urgency and month opened.</summary>
+    private static async Task<IResult> StatsAsync(CaseStore store, CancellationToken ct)
+    {
+        var all = await store.ListAsync(new CaseScope(null, All: true), new CaseFilter(Limit: int.MaxValue), ct);
+        JsonObject Count(Func<CaseRecord, string?> by) => new(all.GroupBy(c => by(c) ?? "unknown").OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Count())));
+        var stats = new JsonObject
+        {
+            ["cases"] = all.Count,
+            ["byStatus"] = Count(c => c.Status),
+            ["byCategory"] = Count(c => c.Category),
+            ["byLanguage"] = Count(c => c.Language),
+            ["byUrgency"] = Count(c => c.Urgency),
+            ["byMonth"] = Count(c => c.CreatedAt.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture)),
+        };
+        return Results.Text(stats.ToJsonString(), "application/json; charset=utf-8");
     }
 
     private static async Task<IResult> Answer(Task<CaseActionResult> action, int status = StatusCodes.Status200OK)

@@ -73,6 +73,7 @@ public sealed record OrganizationItem(string Id, string NameJa, string NameEn, b
 [JsonSerializable(typeof(List<CaseListItem>))]
 [JsonSerializable(typeof(CaseDetail))]
 [JsonSerializable(typeof(List<TimelineEntry>))]
+[JsonSerializable(typeof(List<SummaryLine>))]
 [JsonSerializable(typeof(List<OrganizationItem>))]
 [JsonSerializable(typeof(List<AuditRecord>))]
 [JsonSerializable(typeof(List<CannedReply>))]

@@ -178,7 +178,8 @@ public sealed partial class CaseService(
         });
 
     public Task<CaseActionResult> TransferAsync(Actor actor, string caseId, string organizationId, string reason, CancellationToken cancellationToken) =>
-        ChangeAsync(actor, caseId, "case.transfer", $"to {organizationId}: {reason}", async (tx, record, now) =>
+        // The reason may name the worker's situation: it lives on the (sealed) timeline, not in the audit.
+        ChangeAsync(actor, caseId, "case.transfer", $"to {organizationId}", async (tx, record, now) =>
         {
             if (!CaseStatus.IsOpen(record.Status)) return CaseActionResult.Conflict($"The case is {record.Status}.");
             if (organizationId == record.OrganizationId) return CaseActionResult.Invalid("The case is already with that organisation.");
@@ -264,6 +265,84 @@ public sealed partial class CaseService(
             await OrganizationNotifier.NotifyAsync(tx, record, organization, CaseNotification.Closed, now, cancellationToken, CaseNotification.Reasons.ClosedByWorker);
         }
         await tx.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// The worker deleted their data: every open case of the conversation is closed and its organisation told,
+    /// every case's personal data is purged, and what is left of the conversation (state, transcript, events,
+    /// sent messages, the channel's record of the user) goes, in one transaction.
+    /// </summary>
+    internal async Task WorkerErasedAsync(long eventId, string conversationKey, CancellationToken cancellationToken)
+    {
+        await using var tx = await store.BeginAsync(cancellationToken);
+        if (!await tx.ClaimEventAsync(eventId, cancellationToken, clearPayload: true)) return;
+        var now = clock.GetUtcNow();
+        var users = new List<string>();
+        foreach (var record in await tx.CasesOfConversationAsync(conversationKey, cancellationToken))
+        {
+            if (UserKey(record) is { } user) users.Add(user);
+            if (CaseStatus.IsOpen(record.Status))
+            {
+                var closed = record with { Status = CaseStatus.ClosedByWorker, OfferExpiresAt = null, ClosedAt = now, UpdatedAt = now };
+                if (await tx.UpdateAsync(closed, cancellationToken) is null) throw new CaseConflictException(record.Id);
+            }
+            // The organisation learns that the case is gone (also one the worker had just ended): it will find nothing left.
+            if (record.OrganizationId is not null)
+            {
+                var organization = await organizations.FindAsync(record.OrganizationId, cancellationToken);
+                await OrganizationNotifier.NotifyAsync(tx, record, organization, CaseNotification.Closed, now, cancellationToken, CaseNotification.Reasons.WorkerDeletedData);
+            }
+            await tx.PurgeCaseAsync(record.Id, now, cancellationToken);
+            await tx.AuditAsync(Actor.Worker, "case.purge", record.Id, "worker_deleted_data", now, cancellationToken);
+        }
+        await tx.EraseConversationAsync(conversationKey, users, transcript: false, eventsUpTo: eventId, cancellationToken);
+        await tx.CommitAsync(cancellationToken);
+        LogErased();
+        signal.Notify();
+    }
+
+    /// <summary>
+    /// Retention: a closed case whose <see cref="HandoffOptions.CaseRetention"/> has passed loses its personal data
+    /// (only anonymous statistics stay) — the worker's last case together with its conversation, once nobody has written
+    /// there for as long; and any conversation quiet for as long, with no open case, loses its state and transcript.
+    /// </summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var cutoff = now - options.Value.CaseRetention;
+        var purged = 0;
+        foreach (var expired in await store.ClosedBeforeAsync(cutoff, 100, cancellationToken))
+        {
+            await using var tx = await store.BeginAsync(cancellationToken);
+            var record = await tx.GetAsync(expired.Id, cancellationToken);
+            if (record is null || CaseStatus.IsOpen(record.Status) || record.ClosedAt >= cutoff) continue;
+            var others = (await tx.CasesOfConversationAsync(record.ConversationKey, cancellationToken)).Count(c => c.Id != record.Id);
+            var touched = await tx.ConversationTouchedAsync(record.ConversationKey, cancellationToken);
+            var quiet = touched is null || touched < cutoff;
+            // The worker's last case: wait until the conversation is quiet too, then both go together (with the worker's own state).
+            if (others == 0 && !quiet) continue;
+            await tx.PurgeCaseAsync(record.Id, now, cancellationToken);
+            await tx.AuditAsync(Actor.System, "case.purge", record.Id, "retention", now, cancellationToken);
+            if (others == 0)
+            {
+                await tx.EraseConversationAsync(record.ConversationKey, UserKey(record) is { } user ? [user] : [], transcript: true, eventsUpTo: null, cancellationToken);
+            }
+            await tx.CommitAsync(cancellationToken);
+            purged++;
+        }
+        // Conversations nobody has written in for as long (with or without a case) lose their state and transcript too.
+        foreach (var key in await store.IdleConversationsAsync(cutoff, 100, cancellationToken))
+        {
+            await using var tx = await store.BeginAsync(cancellationToken);
+            if (await tx.FindOpenAsync(key, cancellationToken) is not null) continue;
+            var touched = await tx.ConversationTouchedAsync(key, cancellationToken);
+            if (touched is null || touched >= cutoff) continue;
+            await tx.EraseConversationAsync(key, [], transcript: true, eventsUpTo: null, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            purged++;
+        }
+        if (purged > 0) LogPurged(purged);
+        return purged;
     }
 
     /// <summary>An external agent hub's <c>handoff.status</c>: accepted, completed or failed.</summary>
@@ -430,6 +509,10 @@ public sealed partial class CaseService(
         }
     }
 
+    /// <summary>The worker's own state key (their language and script), from how the case reaches them.</summary>
+    private static string? UserKey(CaseRecord record) =>
+        record.Data.Reference is { ChannelId: { } channel, User.Id: { } user } ? Bot.State.StateKeys.User(channel, user) : null;
+
     private static IncomingCase Incoming(string kind, string payload, RoutedCase routed)
     {
         if (kind == CaseIntake.EventKind)
@@ -462,6 +545,12 @@ public sealed partial class CaseService(
     private static string Iso(DateTimeOffset? at) => at?.ToString("O", CultureInfo.InvariantCulture) ?? string.Empty;
 
     private sealed record IncomingCase(string? Category, string Urgency, string Language, string? Prefecture, CaseData Data);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A worker deleted their data; their cases were closed and purged.")]
+    private partial void LogErased();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: {Count} closed cases purged of personal data.")]
+    private partial void LogPurged(int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Case {CaseId} opened ({Urgency}).")]
     private partial void LogOpened(string caseId, string urgency);

@@ -41,7 +41,7 @@ public sealed class CaseStore(Database database)
         try
         {
             var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            return new CaseTransaction(connection, transaction);
+            return new CaseTransaction(connection, transaction, database.Cipher);
         }
         catch
         {
@@ -56,7 +56,7 @@ public sealed class CaseStore(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"SELECT {Columns} FROM cases WHERE id = @id").With("id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadCase(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadCase(reader, database.Cipher) : null;
     }
 
     /// <summary>The open case of a conversation, if any.</summary>
@@ -64,16 +64,16 @@ public sealed class CaseStore(Database database)
     {
         await database.EnsureReadyAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        return await FindOpenAsync(connection, null, conversationKey, cancellationToken);
+        return await FindOpenAsync(connection, null, database.Cipher, conversationKey, cancellationToken);
     }
 
-    internal static async Task<CaseRecord?> FindOpenAsync(DbConnection connection, DbTransaction? transaction, string conversationKey, CancellationToken cancellationToken)
+    internal static async Task<CaseRecord?> FindOpenAsync(DbConnection connection, DbTransaction? transaction, FieldCipher cipher, string conversationKey, CancellationToken cancellationToken)
     {
         await using var command = connection.Command(
             $"SELECT {Columns} FROM cases WHERE conversation_key = @key AND status IN ('new', 'offered', 'transferred', 'accepted') ORDER BY created_at DESC LIMIT 1", transaction)
             .With("key", conversationKey);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? ReadCase(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? ReadCase(reader, cipher) : null;
     }
 
     /// <summary>Cases the scope sees, emergencies first, then the longest waiting.</summary>
@@ -104,7 +104,7 @@ public sealed class CaseStore(Database database)
             """;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var cases = new List<CaseRecord>();
-        while (await reader.ReadAsync(cancellationToken)) cases.Add(ReadCase(reader));
+        while (await reader.ReadAsync(cancellationToken)) cases.Add(ReadCase(reader, database.Cipher));
         return cases;
     }
 
@@ -115,7 +115,7 @@ public sealed class CaseStore(Database database)
         await using var command = connection.Command(
             "SELECT id, case_id, at, kind, actor, text, data, delivery, delivery_error FROM case_events WHERE case_id = @id AND id > @after ORDER BY id")
             .With("id", caseId).With("after", after);
-        return await ReadEventsAsync(command, cancellationToken);
+        return await ReadEventsAsync(command, database.Cipher, cancellationToken);
     }
 
     /// <summary>Worker-bound entries (staff messages, notices) not yet delivered, oldest first.</summary>
@@ -126,7 +126,7 @@ public sealed class CaseStore(Database database)
         await using var command = connection.Command(
             "SELECT id, case_id, at, kind, actor, text, data, delivery, delivery_error FROM case_events WHERE delivery = 'pending' ORDER BY id LIMIT @max")
             .With("max", max);
-        return await ReadEventsAsync(command, cancellationToken);
+        return await ReadEventsAsync(command, database.Cipher, cancellationToken);
     }
 
     public async Task MarkDeliveryAsync(long eventId, string outcome, string? error, CancellationToken cancellationToken)
@@ -136,6 +136,33 @@ public sealed class CaseStore(Database database)
         await using var command = connection.Command("UPDATE case_events SET delivery = @outcome, delivery_error = @error WHERE id = @id AND (@outcome <> 'sent' OR delivery = 'pending')")
             .With("outcome", outcome).With("error", error).With("id", eventId);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Conversations whose state was last written before <paramref name="before"/>.</summary>
+    public async Task<IReadOnlyList<string>> IdleConversationsAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command("SELECT key FROM bot_state WHERE updated_at < @before AND key LIKE '%/conversations/%' ORDER BY updated_at LIMIT @max")
+            .With("before", before.ToUnixTimeMilliseconds()).With("max", max);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var keys = new List<string>();
+        while (await reader.ReadAsync(cancellationToken)) keys.Add(reader.GetString(0));
+        return keys;
+    }
+
+    /// <summary>Closed cases not yet purged that closed before <paramref name="before"/> (their retention has passed).</summary>
+    public async Task<IReadOnlyList<CaseRecord>> ClosedBeforeAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"SELECT {Columns} FROM cases WHERE purged_at IS NULL AND status IN ('resolved', 'closed_by_worker') AND closed_at < @before ORDER BY closed_at LIMIT @max")
+            .With("before", before.ToUnixTimeMilliseconds()).With("max", max);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cases = new List<CaseRecord>();
+        while (await reader.ReadAsync(cancellationToken)) cases.Add(ReadCase(reader, database.Cipher));
+        return cases;
     }
 
     /// <summary>Offers past their SLA.</summary>
@@ -148,7 +175,7 @@ public sealed class CaseStore(Database database)
             .With("now", now.ToUnixTimeMilliseconds()).With("max", max);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var cases = new List<CaseRecord>();
-        while (await reader.ReadAsync(cancellationToken)) cases.Add(ReadCase(reader));
+        while (await reader.ReadAsync(cancellationToken)) cases.Add(ReadCase(reader, database.Cipher));
         return cases;
     }
 
@@ -225,7 +252,7 @@ public sealed class CaseStore(Database database)
         await CaseTransaction.InsertAuditAsync(connection, null, actor, action, caseId, detail, at, cancellationToken);
     }
 
-    internal static CaseRecord ReadCase(DbDataReader reader) => new()
+    internal static CaseRecord ReadCase(DbDataReader reader, FieldCipher cipher) => new()
     {
         Id = reader.GetString(0),
         ConversationKey = reader.GetString(1),
@@ -237,7 +264,7 @@ public sealed class CaseStore(Database database)
         OrganizationId = reader.IsDBNull(7) ? null : reader.GetString(7),
         AssigneeId = reader.IsDBNull(8) ? null : reader.GetString(8),
         AssigneeName = reader.IsDBNull(9) ? null : reader.GetString(9),
-        Data = JsonSerializer.Deserialize(reader.GetString(10), CaseJson.Default.CaseData) ?? new CaseData(),
+        Data = JsonSerializer.Deserialize(cipher.Unprotect(reader.GetString(10), SealedColumns.Case)!, CaseJson.Default.CaseData) ?? new CaseData(),
         OfferExpiresAt = reader.IsDBNull(11) ? null : Time(reader.GetValue(11)),
         CreatedAt = Time(reader.GetValue(12)),
         UpdatedAt = Time(reader.GetValue(13)),
@@ -247,7 +274,7 @@ public sealed class CaseStore(Database database)
 
     private static DateTimeOffset Time(object value) => DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture));
 
-    private static async Task<IReadOnlyList<CaseEvent>> ReadEventsAsync(DbCommand command, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<CaseEvent>> ReadEventsAsync(DbCommand command, FieldCipher cipher, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var events = new List<CaseEvent>();
@@ -259,8 +286,8 @@ public sealed class CaseStore(Database database)
                 Time(reader.GetValue(2)),
                 reader.GetString(3),
                 reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.IsDBNull(6) ? null : JsonSerializer.Deserialize(reader.GetString(6), CaseJson.Default.JsonElement),
+                reader.IsDBNull(5) ? null : cipher.Unprotect(reader.GetString(5), SealedColumns.CaseEventText),
+                reader.IsDBNull(6) ? null : JsonSerializer.Deserialize(cipher.Unprotect(reader.GetString(6), SealedColumns.CaseEventData)!, CaseJson.Default.JsonElement),
                 reader.IsDBNull(7) ? null : reader.GetString(7),
                 reader.IsDBNull(8) ? null : reader.GetString(8)));
         }
@@ -280,7 +307,7 @@ public sealed record AuditRecord(long Id, DateTimeOffset At, string Actor, strin
 /// One unit of work on cases: the domain event that caused it marked handled, the case written
 /// (with a version check), its timeline entries, audit rows and outbox notifications — all or nothing.
 /// </summary>
-public sealed class CaseTransaction(DbConnection connection, DbTransaction transaction) : IAsyncDisposable
+public sealed class CaseTransaction(DbConnection connection, DbTransaction transaction, FieldCipher cipher) : IAsyncDisposable
 {
     /// <summary>
     /// Marks a domain event handled; false if another replica already did (then do nothing).
@@ -299,7 +326,7 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
     {
         await using var command = connection.Command("SELECT kind, payload FROM domain_events WHERE id = @id", transaction).With("id", eventId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetString(1)) : null;
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), cipher.Unprotect(reader.GetString(1), SealedColumns.Event)!) : null;
     }
 
     /// <summary>Marks the case as changed now (a message either way) without a new version: the queue shows the latest activity.</summary>
@@ -311,13 +338,95 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
     }
 
     public Task<CaseRecord?> FindOpenAsync(string conversationKey, CancellationToken cancellationToken) =>
-        CaseStore.FindOpenAsync(connection, transaction, conversationKey, cancellationToken);
+        CaseStore.FindOpenAsync(connection, transaction, cipher, conversationKey, cancellationToken);
+
+    /// <summary>Every case of a conversation not yet purged, oldest first.</summary>
+    public async Task<IReadOnlyList<CaseRecord>> CasesOfConversationAsync(string conversationKey, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command($"SELECT {CaseStore.Columns} FROM cases WHERE conversation_key = @key AND purged_at IS NULL ORDER BY created_at", transaction)
+            .With("key", conversationKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cases = new List<CaseRecord>();
+        while (await reader.ReadAsync(cancellationToken)) cases.Add(CaseStore.ReadCase(reader, cipher));
+        return cases;
+    }
+
+    /// <summary>
+    /// Removes a case's personal data: its timeline and translations go; the row keeps only what statistics need
+    /// (status, category, urgency, language, prefecture, organisation, dates), no longer tied to the conversation.
+    /// </summary>
+    public async Task PurgeCaseAsync(string caseId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var sql in new[] { "DELETE FROM case_events WHERE case_id = @id", "DELETE FROM case_translations WHERE case_id = @id" })
+        {
+            await using var delete = connection.Command(sql, transaction).With("id", caseId);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var command = connection.Command(
+            "UPDATE cases SET data = @data, conversation_key = @erased, assignee_id = NULL, assignee_name = NULL, offer_expires_at = NULL, purged_at = @now, version = version + 1 WHERE id = @id",
+            transaction)
+            .With("data", cipher.Protect(JsonSerializer.Serialize(new CaseData { Source = "purged" }, CaseJson.Default.CaseData), SealedColumns.Case))
+            .With("erased", "purged/" + caseId).With("now", now.ToUnixTimeMilliseconds()).With("id", caseId);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Removes what is left of a conversation: outgoing messages already sent or failed (one still pending, such as
+    /// the goodbye, is delivered and then emptied), the channel's record of the user, the user's state
+    /// (<paramref name="userKeys"/>, and on LINE and Messenger the conversation's own user), its domain events up to
+    /// <paramref name="eventsUpTo"/> (all if null), and — when <paramref name="transcript"/> — its state and transcript
+    /// (a worker's own "delete my data" turn erased those itself, and its goodbye must stay readable).
+    /// </summary>
+    public async Task EraseConversationAsync(string conversationKey, IEnumerable<string> userKeys, bool transcript, long? eventsUpTo, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(userKeys);
+        var statements = new List<string>
+        {
+            "DELETE FROM outbox WHERE conversation_key = @key AND status <> 'pending'",
+            eventsUpTo is null ? "DELETE FROM domain_events WHERE conversation_key = @key" : "DELETE FROM domain_events WHERE conversation_key = @key AND id <= @upTo",
+        };
+        if (transcript)
+        {
+            statements.Add("DELETE FROM bot_state WHERE key = @key");
+            statements.Add("DELETE FROM activity_log WHERE conversation_key = @key");
+            statements.Add("DELETE FROM activity_log_seq WHERE conversation_key = @key");
+        }
+        foreach (var sql in statements)
+        {
+            await using var delete = connection.Command(sql, transaction).With("key", conversationKey).With("upTo", eventsUpTo ?? 0);
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        var users = new HashSet<string>(userKeys, StringComparer.Ordinal);
+        // LINE and Messenger: the conversation is the user (line/conversations/U… ↔ channel_users (line, U…), line/users/U…).
+        var at = conversationKey.IndexOf("/conversations/", StringComparison.Ordinal);
+        if (at > 0)
+        {
+            var channel = conversationKey[..at];
+            var id = conversationKey[(at + "/conversations/".Length)..];
+            await using var user = connection.Command("DELETE FROM channel_users WHERE channel = @channel AND user_id = @id", transaction).With("channel", channel).With("id", id);
+            await user.ExecuteNonQueryAsync(cancellationToken);
+            users.Add($"{channel}/users/{id}");
+        }
+        foreach (var key in users)
+        {
+            await using var state = connection.Command("DELETE FROM bot_state WHERE key = @key", transaction).With("key", key);
+            await state.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>When the conversation last changed (its state's last write), or null if it has none.</summary>
+    public async Task<DateTimeOffset?> ConversationTouchedAsync(string conversationKey, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("SELECT updated_at FROM bot_state WHERE key = @key", transaction).With("key", conversationKey);
+        return await command.ExecuteScalarAsync(cancellationToken) is { } value and not DBNull
+            ? DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture)) : null;
+    }
 
     public async Task<CaseRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var command = connection.Command($"SELECT {CaseStore.Columns} FROM cases WHERE id = @id", transaction).With("id", id);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? CaseStore.ReadCase(reader) : null;
+        return await reader.ReadAsync(cancellationToken) ? CaseStore.ReadCase(reader, cipher) : null;
     }
 
     public async Task InsertAsync(CaseRecord record, long sourceEventId, CancellationToken cancellationToken)
@@ -352,7 +461,8 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
         await using var command = connection.Command(
             "INSERT INTO case_events (case_id, at, kind, actor, text, data, delivery) VALUES (@case, @at, @kind, @actor, @text, @data, @delivery) RETURNING id", transaction)
             .With("case", caseId).With("at", at.ToUnixTimeMilliseconds()).With("kind", kind).With("actor", actor.Name == actor.Id ? actor.Id : $"{actor.Name} <{actor.Id}>")
-            .With("text", text).With("data", data is null ? null : JsonSerializer.Serialize(data, CaseJson.Default.DictionaryStringString))
+            .With("text", cipher.Protect(text, SealedColumns.CaseEventText))
+            .With("data", data is null ? null : cipher.Protect(JsonSerializer.Serialize(data, CaseJson.Default.DictionaryStringString), SealedColumns.CaseEventData))
             .With("delivery", deliver ? "pending" : null);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
@@ -363,7 +473,7 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
 
     /// <summary>Stores a finished translation; the row as it was, or null if it was no longer pending.</summary>
     public Task<Translations.CaseTranslation?> CompleteTranslationAsync(Translations.CaseTranslation row, string text, string? detected, DateTimeOffset now, CancellationToken cancellationToken) =>
-        Translations.CaseTranslations.CompleteAsync(connection, transaction, row, text, detected, now, cancellationToken);
+        Translations.CaseTranslations.CompleteAsync(connection, transaction, cipher, row, text, detected, now, cancellationToken);
 
     /// <summary>A timeline entry's kind, text and data, or null if it is gone.</summary>
     public async Task<(string Kind, string? Text, Dictionary<string, string> Data)?> EventAsync(long eventId, CancellationToken cancellationToken)
@@ -371,8 +481,8 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
         await using var command = connection.Command("SELECT kind, text, data FROM case_events WHERE id = @id", transaction).With("id", eventId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return null;
-        var data = reader.IsDBNull(2) ? null : JsonSerializer.Deserialize(reader.GetString(2), CaseJson.Default.DictionaryStringString);
-        return (reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), data ?? []);
+        var data = reader.IsDBNull(2) ? null : JsonSerializer.Deserialize(cipher.Unprotect(reader.GetString(2), SealedColumns.CaseEventData)!, CaseJson.Default.DictionaryStringString);
+        return (reader.GetString(0), reader.IsDBNull(1) ? null : cipher.Unprotect(reader.GetString(1), SealedColumns.CaseEventText), data ?? []);
     }
 
     public Task AuditAsync(Actor actor, string action, string? caseId, string? detail, DateTimeOffset at, CancellationToken cancellationToken) =>
@@ -396,7 +506,7 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
     public async Task EnqueueAsync(string idempotencyKey, string channel, string conversationKey, string payload, CancellationToken cancellationToken)
     {
         await using var command = connection.Command(CommitApplier.InsertOutbox, transaction)
-            .With("ikey", idempotencyKey).With("channel", channel).With("key", conversationKey).With("payload", payload).With("now", Sql.Now());
+            .With("ikey", idempotencyKey).With("channel", channel).With("key", conversationKey).With("payload", cipher.Protect(payload, SealedColumns.Outbox)).With("now", Sql.Now());
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -407,7 +517,7 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
             .With("key", conversationKey).With("max", max);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var log = new List<string>();
-        while (await reader.ReadAsync(cancellationToken)) log.Add(reader.GetString(0));
+        while (await reader.ReadAsync(cancellationToken)) log.Add(cipher.Unprotect(reader.GetString(0), SealedColumns.Activity)!);
         return log;
     }
 
@@ -428,11 +538,11 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static DbCommand Bind(DbCommand command, CaseRecord record) => command
+    private DbCommand Bind(DbCommand command, CaseRecord record) => command
         .With("id", record.Id).With("status", record.Status).With("category", record.Category).With("urgency", record.Urgency)
         .With("language", record.Language).With("prefecture", record.Prefecture).With("org", record.OrganizationId)
         .With("assignee", record.AssigneeId).With("assigneeName", record.AssigneeName)
-        .With("data", JsonSerializer.Serialize(record.Data, CaseJson.Default.CaseData))
+        .With("data", cipher.Protect(JsonSerializer.Serialize(record.Data, CaseJson.Default.CaseData), SealedColumns.Case))
         .With("expires", record.OfferExpiresAt?.ToUnixTimeMilliseconds()).With("updated", record.UpdatedAt.ToUnixTimeMilliseconds())
         .With("closed", record.ClosedAt?.ToUnixTimeMilliseconds());
 }

@@ -41,6 +41,7 @@ public sealed record CaseNotification
         public const string Transferred = "transferred";
         public const string HubFailed = "hub_failed";
         public const string ClosedByWorker = "closed_by_worker";
+        public const string WorkerDeletedData = "worker_deleted_data";
     }
 }
 

@@ -7,6 +7,7 @@ using MigrantHelpBot.Bot.Schema;
 using MigrantHelpBot.Bot.Turns;
 using MigrantHelpBot.Channels;
 using MigrantHelpBot.Data;
+using MigrantHelpBot.Dialogs.Engine;
 using MigrantHelpBot.Dialogs.Locales;
 using MigrantHelpBot.Directory.Matching;
 using MigrantHelpBot.Handoff.Cases;
@@ -34,8 +35,9 @@ internal sealed partial class HandoffWorker(
     TimeProvider clock,
     ILogger<HandoffWorker> logger) : BackgroundService
 {
-    private static readonly IReadOnlyList<string> Kinds = [RoutedCase.Kind, HandoffMiddleware.WorkerMessageKind, HandoffMiddleware.WorkerEndedKind, HandoffMiddleware.HubStatusKind];
+    private static readonly IReadOnlyList<string> Kinds = [RoutedCase.Kind, HandoffMiddleware.WorkerMessageKind, HandoffMiddleware.WorkerEndedKind, HandoffMiddleware.HubStatusKind, CaseIntake.ErasedKind];
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
+    private DateTimeOffset _nextRetention = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -49,6 +51,11 @@ internal sealed partial class HandoffWorker(
                 {
                     _nextSweep = clock.GetUtcNow() + options.Value.SweepInterval;
                     work += await cases.ExpireOffersAsync(stoppingToken);
+                }
+                if (clock.GetUtcNow() >= _nextRetention)
+                {
+                    _nextRetention = clock.GetUtcNow() + options.Value.RetentionSweepInterval;
+                    work += await cases.PurgeExpiredAsync(stoppingToken);
                 }
                 work += await DeliverAsync(stoppingToken);
             }
@@ -113,6 +120,9 @@ internal sealed partial class HandoffWorker(
             case HandoffMiddleware.WorkerEndedKind:
                 var ended = JsonSerializer.Deserialize(stored.Payload, HandoffJson.Default.DictionaryStringString) ?? throw new JsonException("empty");
                 await cases.WorkerEndedAsync(stored.Id, stored.ConversationKey, ended.GetValueOrDefault("caseId"), cancellationToken);
+                break;
+            case CaseIntake.ErasedKind:
+                await cases.WorkerErasedAsync(stored.Id, stored.ConversationKey, cancellationToken);
                 break;
             case HandoffMiddleware.HubStatusKind:
                 var status = JsonSerializer.Deserialize(stored.Payload, HandoffJson.Default.DictionaryStringString) ?? throw new JsonException("empty");

@@ -68,7 +68,7 @@ public sealed class CaseTranslations(Database database)
         await database.EnsureReadyAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"SELECT {Columns} FROM case_translations WHERE case_id = @case").With("case", caseId);
-        return await ReadAsync(command, cancellationToken);
+        return await ReadAsync(command, database.Cipher, cancellationToken);
     }
 
     public async Task<CaseTranslation?> GetAsync(string caseId, string source, string target, CancellationToken cancellationToken)
@@ -77,7 +77,7 @@ public sealed class CaseTranslations(Database database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"SELECT {Columns} FROM case_translations WHERE case_id = @case AND source = @source AND target = @target")
             .With("case", caseId).With("source", source).With("target", target);
-        return (await ReadAsync(command, cancellationToken)).FirstOrDefault();
+        return (await ReadAsync(command, database.Cipher, cancellationToken)).FirstOrDefault();
     }
 
     /// <summary>
@@ -92,7 +92,7 @@ public sealed class CaseTranslations(Database database)
         await using (var select = connection.Command($"SELECT {Columns} FROM case_translations WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY priority, next_attempt_at LIMIT @max")
             .With("now", now.ToUnixTimeMilliseconds()).With("max", max))
         {
-            due = await ReadAsync(select, cancellationToken);
+            due = await ReadAsync(select, database.Cipher, cancellationToken);
         }
         var taken = new List<CaseTranslation>(due.Count);
         foreach (var row in due)
@@ -109,16 +109,16 @@ public sealed class CaseTranslations(Database database)
     }
 
     /// <summary>Stores a finished translation (in <paramref name="transaction"/>); returns the row as it was if this completed it, null if it was no longer pending.</summary>
-    internal static async Task<CaseTranslation?> CompleteAsync(DbConnection connection, DbTransaction transaction, CaseTranslation row, string text, string? detected, DateTimeOffset now, CancellationToken cancellationToken)
+    internal static async Task<CaseTranslation?> CompleteAsync(DbConnection connection, DbTransaction transaction, FieldCipher cipher, CaseTranslation row, string text, string? detected, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var command = connection.Command($"""
             UPDATE case_translations SET status = 'done', text = @text, detected = @detected, error = NULL, updated_at = @now
             WHERE case_id = @case AND source = @source AND target = @target AND status = 'pending'
             RETURNING {Columns}
             """, transaction)
-            .With("text", text).With("detected", detected).With("now", now.ToUnixTimeMilliseconds())
+            .With("text", cipher.Protect(text, SealedColumns.Translation)).With("detected", detected).With("now", now.ToUnixTimeMilliseconds())
             .With("case", row.CaseId).With("source", row.Source).With("target", row.Target);
-        return (await ReadAsync(command, cancellationToken)).FirstOrDefault();
+        return (await ReadAsync(command, cipher, cancellationToken)).FirstOrDefault();
     }
 
     /// <summary>A failed attempt: tried again at <paramref name="retryAt"/>, or never (<paramref name="permanent"/>: the service refused this text).</summary>
@@ -158,7 +158,7 @@ public sealed class CaseTranslations(Database database)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<List<CaseTranslation>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
+    private static async Task<List<CaseTranslation>> ReadAsync(DbCommand command, FieldCipher cipher, CancellationToken cancellationToken)
     {
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var rows = new List<CaseTranslation>();
@@ -166,7 +166,7 @@ public sealed class CaseTranslations(Database database)
         {
             string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
             long Number(int i) => Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
-            rows.Add(new CaseTranslation(reader.GetString(0), reader.GetString(1), reader.GetString(2), (int)Number(3), reader.GetString(4), Text(5), Text(6),
+            rows.Add(new CaseTranslation(reader.GetString(0), reader.GetString(1), reader.GetString(2), (int)Number(3), reader.GetString(4), cipher.Unprotect(Text(5), SealedColumns.Translation), Text(6),
                 (int)Number(7), DateTimeOffset.FromUnixTimeMilliseconds(Number(8)), Text(9), Number(10) != 0));
         }
         return rows;

@@ -23,6 +23,7 @@
     "case.withdrawn/transferred": "は他の団体に引き継がれました。",
     "case.withdrawn/hub_failed": "は外部の対応窓口で受けられなかったため、次の団体に回されました。",
     "case.closed/closed_by_worker": "は相談者が担当者との会話を終えました。",
+    "case.closed/worker_deleted_data": "は相談者が自分のデータを削除しました。内容はもう残っていません。",
   };
   let token = store.getItem("mhb.staff.token");
   let me = null;
