@@ -50,6 +50,7 @@ internal static class HostingExtensions
         services.AddHostedService<CaseRouter>();
         services.AddMachineTranslation(builder.Configuration, sp => sp.GetRequiredService<IOptions<LanguageOptions>>().Value.ResolvedPath);
         services.AddHandoff(builder.Configuration);
+        services.AddAbuseLimits(builder.Configuration);
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage").AddCheck<TranslatorHealthCheck>("translator");
         return builder;
     }
@@ -64,6 +65,8 @@ internal static class HostingExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<SecurityHeaders>();
+        app.UseRateLimiter();
+        app.UseMiddleware<CrossSiteRequests>();
         var pages = ChatPageFiles(app.Environment);
         app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = pages });
         app.UseStaticFiles(new StaticFileOptions { FileProvider = pages });

@@ -62,6 +62,9 @@ public sealed class BotHost : IAsyncLifetime
             ["Languages:Path"] = TestPaths.Locales,
             ["Dialogs:Path"] = TestPaths.Dialogs,
             ["Logging:LogLevel:Default"] = "Warning",
+            ["RateLimits:PerAddressPerMinute"] = "1000000",
+            ["RateLimits:PerUserPerMinute"] = "1000000",
+            ["RateLimits:SignInPerAddressPerMinute"] = "1000000",
         };
 
         _factory = new Factory(settings);

@@ -27,6 +27,10 @@ public sealed class BotApplication(TestDatabase database, IDictionary<string, st
             ["DirectLine:Secret"] = DirectLineSecret,
             ["Outbox:PollInterval"] = "00:00:00.100",
             ["Logging:LogLevel:Default"] = "Warning",
+            // Tests poll fast from one address; the limiter stays on (RateLimitTests set small limits).
+            ["RateLimits:PerAddressPerMinute"] = "1000000",
+            ["RateLimits:PerUserPerMinute"] = "1000000",
+            ["RateLimits:SignInPerAddressPerMinute"] = "1000000",
             // Tests bring their own organisations; the Development demo union would take their cases.
             ["Handoff:DemoAccount"] = "false",
         };
