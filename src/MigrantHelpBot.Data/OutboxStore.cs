@@ -9,9 +9,11 @@ public sealed class OutboxStore(Database database) : IOutboxStore
     /// <summary>
     /// Leases the oldest due entry of each conversation that has no older pending entry, so a
     /// conversation's messages go out in order even when one waits for a retry.
+    /// An entry whose earlier lease ran out (its host died mid-send) counts that as an attempt: the send may have
+    /// happened, and senders without an idempotency key (LINE's reply) must know not to try another way.
     /// </summary>
     internal static string LeaseSql(bool skipLocked, string laneFilter) => $"""
-        UPDATE outbox SET lease_owner = @owner, lease_until = @until
+        UPDATE outbox SET lease_owner = @owner, lease_until = @until, attempts = attempts + CASE WHEN lease_owner IS NULL THEN 0 ELSE 1 END
         WHERE id IN (
             SELECT o.id FROM outbox o
             WHERE o.status = 'pending' AND o.next_attempt_at <= @now

@@ -30,6 +30,9 @@ internal sealed class FakeLine : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _retryKeys = new();
     private LoopbackServer _server = null!;
 
+    /// <summary>Replies sent with a reply token already used: a message the host tried to send twice.</summary>
+    public int ReusedReplyTokens;
+
     /// <summary>Messages LINE accepted (by reply token or push), with how they came.</summary>
     public ConcurrentQueue<(string Via, string Key, JsonArray Messages)> Accepted { get; } = new();
 
@@ -121,7 +124,11 @@ internal sealed class FakeLine : IAsyncDisposable
         var token = body["replyToken"]?.GetValue<string>();
         if (string.IsNullOrEmpty(token)) return Problem("replyToken missing");
         if (Check(body["messages"]) is { } problem) return Problem(problem);
-        if (!_usedReplyTokens.TryAdd(token, true)) return Results.Json(new { message = "Invalid reply token" }, statusCode: 400);
+        if (!_usedReplyTokens.TryAdd(token, true))
+        {
+            Interlocked.Increment(ref ReusedReplyTokens);
+            return Results.Json(new { message = "Invalid reply token" }, statusCode: 400);
+        }
         Accepted.Enqueue(("reply", token, body["messages"]!.AsArray()));
         return Results.Json(new { sentMessages = Array.Empty<object>() });
     }
