@@ -25,6 +25,10 @@ public static class ChannelsServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<DirectLineOptions>().Bind(configuration.GetSection(DirectLineOptions.Section));
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
+        services.AddOptions<InboundOptions>().Bind(configuration.GetSection(InboundOptions.Section))
+            .Validate(o => o.PerUserPerWindow > 0 && o.Window > TimeSpan.Zero, "Inbound:PerUserPerWindow and Inbound:Window must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<UserTurnLimiter>();
 
         services.AddSingleton<OpenIdKeys>();
         services.AddSingleton<ChannelAuthenticator>();

@@ -360,6 +360,33 @@ public class LineChannelTests
     }
 
     [Fact]
+    public async Task A_user_flooding_the_bot_is_slowed_down_in_order_without_losing_a_message_while_others_are_answered_at_once()
+    {
+        await using var line = await FakeLine.StartAsync();
+        await using var app = new BotApplication(TestDatabase.CreateSqlite(), line.Settings(new()
+        {
+            ["Inbound:PerUserPerWindow"] = "3",
+            ["Inbound:Window"] = "00:00:02",
+            ["Outbox:MaxBackoff"] = "00:00:01",
+        }));
+        var client = app.CreateClient();
+        var flooder = User();
+        var flood = Enumerable.Range(0, 9).Select(i => Event("message", flooder, "Công ty không trả lương " + i.ToString(CultureInfo.InvariantCulture))).ToArray();
+        var other = Event("message", User(), "Xin chào");
+        using (var ack = await PostAsync(client, Body([.. flood, other]))) Assert.Equal(HttpStatusCode.OK, ack.StatusCode); // all stored and acknowledged
+
+        foreach (var e in flood.Append(other)) await line.WaitAsync(a => a.Key == e["replyToken"]!.GetValue<string>(), seconds: 60);
+        await Task.Delay(500);
+        var order = line.Accepted.Select(a => a.Key).ToList();
+        var tokens = flood.Select(e => e["replyToken"]!.GetValue<string>()).ToList();
+        Assert.Equal(tokens, order.Where(tokens.Contains).ToList()); // each once, in order
+        Assert.True(order.IndexOf(other["replyToken"]!.GetValue<string>()) < order.IndexOf(tokens[^1]), "the other user waited behind the flood");
+        // The flooder's 4th and 7th messages waited for the next window (and say so; the rest queued behind them in order), the other user's never.
+        Assert.Equal(2, await app.CountAsync($"outbox WHERE channel = 'line-in' AND conversation_key = 'line-in/{flooder}' AND last_error LIKE '%turn waits%'"));
+        Assert.Equal(0, await app.CountAsync($"outbox WHERE channel = 'line-in' AND conversation_key <> 'line-in/{flooder}' AND last_error IS NOT NULL"));
+    }
+
+    [Fact]
     public async Task A_failing_LINE_API_gets_every_message_once_when_it_recovers()
     {
         await using var line = await FakeLine.StartAsync();

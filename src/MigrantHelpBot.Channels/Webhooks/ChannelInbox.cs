@@ -91,6 +91,7 @@ public abstract partial class InboundTurns(TurnRunner runner, ITurnDelivery deli
             return new SendResult(SendOutcome.Rejected, "The stored event is unreadable.");
         }
         if (activity is null) return SendResult.Delivered;
+        if (Users.Limiter.Wait(entry.ConversationKey) is { } wait) return new SendResult(SendOutcome.RetryLater, Users.Limiter.Reason, wait);
         // A turn that already ran (the host died before marking the event done) is recognised by its activity id.
         await RunAsync(activity, cancellationToken);
         return SendResult.Delivered;
@@ -212,8 +213,11 @@ public static class WebhookSignatures
 public sealed record ChannelUser(string Channel, string UserId, string? Language, bool Active, DateTimeOffset? LastInboundAt);
 
 /// <summary>The <c>channel_users</c> table.</summary>
-public sealed class ChannelUsers(Database database)
+public sealed class ChannelUsers(Database database, UserTurnLimiter limiter)
 {
+    /// <summary>How fast a user's messages become turns (see <see cref="UserTurnLimiter"/>).</summary>
+    public UserTurnLimiter Limiter { get; } = limiter;
+
     public async Task<ChannelUser?> GetAsync(string channel, string userId, CancellationToken cancellationToken)
     {
         await database.EnsureReadyAsync(cancellationToken);
