@@ -130,4 +130,61 @@ public sealed class TwoReplicaTests
         Assert.Single(texts, t => t == T("vi", "handoff.moved", new() { ["organization"] = "Test Union A" }) || t == T("vi", "handoff.moved", new() { ["organization"] = "Test Union B" }));
         Assert.Single(texts, t => t == T("vi", "handoff.unplaced"));
     }
+
+    [Fact]
+    public async Task When_one_of_two_replicas_is_killed_mid_load_the_other_answers_every_message_exactly_once()
+    {
+        await using var line = await FakeLine.StartAsync();
+        await using var database = await TestDatabase.CreatePostgresAsync();
+        var settings = Settings(database, line);
+        settings["Outbox:Lease"] = "00:00:03"; // the dead replica's leases run out quickly
+        var a = await HostProcess.StartAsync(settings);
+        await using var b = await HostProcess.StartAsync(settings);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+
+        // 30 conversations of 8 messages, alternating between the replicas; A is killed (SIGKILL) part way.
+        var events = new ConcurrentDictionary<string, List<JsonObject>>();
+        var sent = 0;
+        var sending = Task.WhenAll(Enumerable.Range(0, Workers).Select(async w =>
+        {
+            var user = "U" + Guid.NewGuid().ToString("N");
+            var mine = events[user] = [];
+            for (var m = 0; m < MessagesEach; m++)
+            {
+                var e = Event(user, m == 0 ? "Xin chào" : "Tôi chưa được trả lương " + m.ToString(CultureInfo.InvariantCulture), $"kill-{w}-{m}-{Guid.NewGuid():N}");
+                lock (mine) mine.Add(e);
+                // LINE sends to whichever replica its load balancer picks; one that is down is retried on the other.
+                try
+                {
+                    await DeliverAsync(http, m % 2 == 0 ? a.Address : b.Address, e);
+                }
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
+                {
+                    await DeliverAsync(http, b.Address, e);
+                }
+                Interlocked.Increment(ref sent);
+                await Task.Delay(50);
+            }
+        }));
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); Volatile.Read(ref sent) < Workers * MessagesEach / 3; await Task.Delay(10)) Assert.True(DateTime.UtcNow < deadline, "the load did not start");
+        a.Kill();
+        await sending;
+
+        var all = events.Values.SelectMany(e => e).Select(e => e["replyToken"]!.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
+        for (var deadline = DateTime.UtcNow.AddSeconds(120); ; await Task.Delay(200))
+        {
+            var answered = line.Accepted.Where(x => all.Contains(x.Key)).Select(x => x.Key).Distinct().Count();
+            if (answered >= all.Count) break;
+            Assert.True(DateTime.UtcNow < deadline, $"{answered} of {all.Count} answered\n{b.Output}");
+        }
+        await Task.Delay(2000);
+        var accepted = line.Accepted.ToList();
+        Assert.All(all, t => Assert.Single(accepted, x => x.Key == t)); // nothing lost, nothing doubled
+        foreach (var (_, mine) in events)
+        {
+            var tokens = mine.Select(e => e["replyToken"]!.GetValue<string>()).ToList();
+            Assert.Equal(tokens, accepted.Select(x => x.Key).Where(tokens.Contains).ToList()); // still in order
+        }
+        await a.DisposeAsync();
+    }
 }
