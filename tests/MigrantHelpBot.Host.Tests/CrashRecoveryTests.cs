@@ -1,10 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using MigrantHelpBot.Channels.Webhooks;
 using MigrantHelpBot.Testing;
 
 namespace MigrantHelpBot.Host.Tests;
@@ -21,53 +18,13 @@ public sealed class CrashRecoveryTests
 {
     private const int Messages = 300;
 
-    private static Dictionary<string, string?> Settings(TestDatabase database, FakeLine line) => new(database.Settings)
-    {
-        ["Line:ChannelSecret"] = FakeLine.Secret,
-        ["Line:ChannelAccessToken"] = FakeLine.Token,
-        ["Line:ApiBaseUrl"] = line.BaseAddress.ToString(),
-        ["Line:ReplyTokenLifetime"] = "00:10:00", // every answer goes by its reply token, so each event's answer is countable
-        ["Outbox:Lease"] = "00:00:03", // a dead host's leases run out quickly
-        ["Outbox:PollInterval"] = "00:00:00.100",
-        ["Languages:Path"] = RepositoryPaths.Locales,
-        ["Dialogs:Path"] = RepositoryPaths.Dialogs,
-        ["Directory:SeedFile"] = RepositoryPaths.SampleDirectory,
-        ["Logging:LogLevel:Default"] = "Warning",
-        ["RateLimits:Enabled"] = "false",
-        ["Handoff:DemoAccount"] = "false",
-    };
+    private static Dictionary<string, string?> Settings(TestDatabase database, FakeLine line) =>
+        LineWebhookLoad.Settings(database, line, new() { ["Outbox:Lease"] = "00:00:03" }); // a dead host's leases run out quickly
 
-    private static JsonObject Event(int n) => new()
-    {
-        ["type"] = "message",
-        ["mode"] = "active",
-        ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-        ["webhookEventId"] = "01JCRASH" + n.ToString("D8", CultureInfo.InvariantCulture) + Guid.NewGuid().ToString("N")[..10].ToUpperInvariant(),
-        ["deliveryContext"] = new JsonObject { ["isRedelivery"] = false },
-        ["source"] = new JsonObject { ["type"] = "user", ["userId"] = "U" + Guid.NewGuid().ToString("N") },
-        ["replyToken"] = "crash-" + n.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N"),
-        ["message"] = new JsonObject { ["type"] = "text", ["id"] = n.ToString(CultureInfo.InvariantCulture), ["text"] = "Xin chào, tôi cần giúp đỡ" },
-    };
+    private static JsonObject Event(int n) =>
+        LineWebhookLoad.Event("U" + Guid.NewGuid().ToString("N"), "Xin chào, tôi cần giúp đỡ", "crash-" + n.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N"));
 
-    /// <summary>Posts one signed webhook; true when the host acknowledged it (200).</summary>
-    private static async Task<bool> DeliverAsync(HttpClient http, Uri host, JsonObject e, bool redelivery = false)
-    {
-        var copy = e.DeepClone().AsObject();
-        copy["deliveryContext"] = new JsonObject { ["isRedelivery"] = redelivery };
-        var bytes = Encoding.UTF8.GetBytes(new JsonObject { ["destination"] = "U0", ["events"] = new JsonArray(copy) }.ToJsonString());
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host, "api/line/webhook")) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("x-line-signature", WebhookSignatures.SignBase64(FakeLine.Secret, bytes));
-        try
-        {
-            using var response = await http.SendAsync(request);
-            return response.StatusCode == HttpStatusCode.OK;
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-        {
-            return false; // the host is down: LINE will redeliver
-        }
-    }
+    private static Task<bool> DeliverAsync(HttpClient http, Uri host, JsonObject e, bool redelivery = false) => LineWebhookLoad.DeliverAsync(http, host, e, redelivery);
 
     /// <summary>Waits until every event's reply token was used, then checks each was used exactly once.</summary>
     private static async Task AssertEveryMessageAnsweredOnceAsync(FakeLine line, IReadOnlyList<JsonObject> events, HostProcess host)

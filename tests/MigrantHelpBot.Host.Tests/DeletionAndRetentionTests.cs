@@ -36,29 +36,11 @@ public sealed class DeletionAndRetentionTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _translator.DisposeAsync();
 
-    private Dictionary<string, string?> Settings(Dictionary<string, string?>? more = null)
-    {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Translator:Endpoint"] = _translator.Endpoint.ToString(),
-            ["Translator:Key"] = FakeTranslator.Key,
-            ["Translator:Region"] = FakeTranslator.Region,
-        };
-        foreach (var (key, value) in more ?? []) settings[key] = value;
-        return settings;
-    }
+    private Dictionary<string, string?> Settings(Dictionary<string, string?>? more = null) => TranslatorSettings(_translator, more);
 
     /// <summary>A case held by a person, a message each way, both translated and delivered.</summary>
-    private static async Task<(DirectLineClient Worker, HttpClient Staff, string CaseId)> ConsultationAsync(BotApplication app)
-    {
-        var (worker, staff, id, says) = await HeldCaseAsync(app, "vi-VN", "vi", Danger);
-        await worker.SayAsync(Hiding);
-        await EntryAsync(staff, id, e => e.TryGetProperty("text", out var t) && t.GetString() == Hiding
-            && e.GetProperty("translation").GetProperty("status").GetString() == "done", "the worker's message translated");
-        using (var sent = await staff.PostAsync($"/api/cases/{id}/messages", Json($$"""{"text":"{{Reply}}"}"""))) Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
-        await WorkerReadsAsync(worker, m => m.StartsWith(says + "\n" + ReplyVi, StringComparison.Ordinal), "the reply");
-        return (worker, staff, id);
-    }
+    private static Task<(DirectLineClient Worker, HttpClient Staff, string CaseId)> ConsultationAsync(BotApplication app) =>
+        TranslatedConsultationAsync(app, Danger, Hiding, Reply, ReplyVi);
 
     /// <summary>Every value in every table, sealed ones opened with the test key: (table, column, value).</summary>
     private static async Task<List<(string Table, string Column, string Value)>> EverythingStoredAsync(BotApplication app)

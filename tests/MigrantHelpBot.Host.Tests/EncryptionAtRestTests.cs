@@ -36,25 +36,11 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
 
     public async ValueTask DisposeAsync() => await _translator.DisposeAsync();
 
-    private Dictionary<string, string?> Settings() => new()
-    {
-        ["Translator:Endpoint"] = _translator.Endpoint.ToString(),
-        ["Translator:Key"] = FakeTranslator.Key,
-        ["Translator:Region"] = FakeTranslator.Region,
-        ["Logging:LogLevel:Default"] = "Debug",
-    };
+    private Dictionary<string, string?> Settings() => TranslatorSettings(_translator, new() { ["Logging:LogLevel:Default"] = "Debug" });
 
     /// <summary>A worker in danger, a person who takes the case, a message each way (translated), all delivered.</summary>
-    private static async Task<string> ConsultationAsync(BotApplication app)
-    {
-        var (worker, staff, id, says) = await HeldCaseAsync(app, "vi-VN", "vi", Danger);
-        await worker.SayAsync(Hiding);
-        await EntryAsync(staff, id, e => e.TryGetProperty("text", out var t) && t.GetString() == Hiding
-            && e.GetProperty("translation").GetProperty("status").GetString() == "done", "the worker's message translated");
-        using (var sent = await staff.PostAsync($"/api/cases/{id}/messages", Json($$"""{"text":"{{Reply}}"}"""))) Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
-        await WorkerReadsAsync(worker, m => m.StartsWith(says + "\n" + ReplyVi, StringComparison.Ordinal), "the reply");
-        return id;
-    }
+    private static async Task<string> ConsultationAsync(BotApplication app) =>
+        (await TranslatedConsultationAsync(app, Danger, Hiding, Reply, ReplyVi)).CaseId;
 
     /// <summary>Every byte a copy of the database would hold: the SQLite file and its WAL, or every row of every PostgreSQL table as text.</summary>
     private static async Task<string> CopyOfDatabaseAsync(BotApplication app)

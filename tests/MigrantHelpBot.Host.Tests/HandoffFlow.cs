@@ -28,10 +28,11 @@ internal static class HandoffFlow
 
     public static string T(string language, string key, Dictionary<string, string>? values = null) => Locales.Text(language, key, values);
 
-    public static async Task<BotApplication> StartAsync(Engine engine, Dictionary<string, string?> settings, Action<IServiceCollection>? services = null)
+    public static async Task<BotApplication> StartAsync(Engine engine, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        settings["Directory:SeedFile"] = Path.Combine(RepositoryPaths.Root, "tests", "MigrantHelpBot.Host.Tests", "Fixtures", "handoff-directory.yaml");
-        settings["Handoff:SweepInterval"] = "00:00:00.200";
+        settings ??= [];
+        settings.TryAdd("Directory:SeedFile", Path.Combine(RepositoryPaths.Root, "tests", "MigrantHelpBot.Host.Tests", "Fixtures", "handoff-directory.yaml"));
+        settings.TryAdd("Handoff:SweepInterval", "00:00:00.200");
         var app = new BotApplication(await TestDatabase.CreateAsync(engine), settings, services);
         app.CreateClient().Dispose();
         var staff = app.Services.GetRequiredService<StaffStore>();
@@ -124,4 +125,34 @@ internal static class HandoffFlow
             return detail.GetProperty("timeline").EnumerateArray().Where(match).Select(e => (JsonElement?)e).FirstOrDefault();
         }, what);
 
+
+    /// <summary>Settings that point a host at a fake Azure Translator.</summary>
+    public static Dictionary<string, string?> TranslatorSettings(FakeTranslator translator, Dictionary<string, string?>? more = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Translator:Endpoint"] = translator.Endpoint.ToString(),
+            ["Translator:Key"] = FakeTranslator.Key,
+            ["Translator:Region"] = FakeTranslator.Region,
+        };
+        foreach (var (key, value) in more ?? []) settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>
+    /// A Vietnamese worker in danger whose case a person takes; the worker writes <paramref name="workerText"/> (read
+    /// translated by staff) and staff answer <paramref name="reply"/>, which the worker reads as <paramref name="replyRead"/>.
+    /// </summary>
+    public static async Task<(DirectLineClient Worker, HttpClient Staff, string CaseId)> TranslatedConsultationAsync(
+        BotApplication app, string danger, string workerText, string reply, string replyRead)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var (worker, staff, id, says) = await HeldCaseAsync(app, "vi-VN", "vi", danger);
+        await worker.SayAsync(workerText);
+        await EntryAsync(staff, id, e => e.TryGetProperty("text", out var t) && t.GetString() == workerText
+            && e.GetProperty("translation").GetProperty("status").GetString() == "done", "the worker's message translated");
+        using (var sent = await staff.PostAsync($"/api/cases/{id}/messages", Json(JsonSerializer.Serialize(new { text = reply })))) Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        await WorkerReadsAsync(worker, m => m.StartsWith(says + "\n" + replyRead, StringComparison.Ordinal), "the reply");
+        return (worker, staff, id);
+    }
 }

@@ -14,6 +14,8 @@ using MigrantHelpBot.Handoff.Notifications;
 using MigrantHelpBot.Handoff.Staff;
 using MigrantHelpBot.Testing;
 
+using static MigrantHelpBot.Host.Tests.HandoffFlow;
+
 namespace MigrantHelpBot.Host.Tests;
 
 /// <summary>
@@ -24,43 +26,6 @@ namespace MigrantHelpBot.Host.Tests;
 public class HandoffTests
 {
     public static TheoryData<Engine> Engines => [Engine.Sqlite, Engine.Postgres];
-
-    private const string Password = "correct horse battery";
-    private static readonly LocaleCatalog Locales = LocaleCatalog.Load(new LanguageOptions
-    {
-        Supported = ["vi", "tl", "km", "my", "en"], Fallback = "en", Staff = ["ja"], Path = RepositoryPaths.Locales,
-    });
-
-    private static string T(string language, string key, Dictionary<string, string>? values = null) => Locales.Text(language, key, values);
-
-    private static async Task<BotApplication> StartAsync(Engine engine, Dictionary<string, string?>? settings = null)
-    {
-        var values = new Dictionary<string, string?>
-        {
-            ["Directory:SeedFile"] = Path.Combine(RepositoryPaths.Root, "tests", "MigrantHelpBot.Host.Tests", "Fixtures", "handoff-directory.yaml"),
-            ["Handoff:SweepInterval"] = "00:00:00.200",
-        };
-        foreach (var (key, value) in settings ?? []) values[key] = value;
-        var app = new BotApplication(await TestDatabase.CreateAsync(engine), values);
-        app.CreateClient().Dispose();
-        var staff = app.Services.GetRequiredService<StaffStore>();
-        await staff.AddAsync("a@union-a.example", Password, "Aさん", "union-a", admin: false, CancellationToken.None);
-        await staff.AddAsync("b@union-b.example", Password, "Bさん", "union-b", admin: false, CancellationToken.None);
-        await staff.AddAsync("coordinator@coalition.example", Password, "調整役", null, admin: true, CancellationToken.None);
-        return app;
-    }
-
-    private static async Task<HttpClient> StaffAsync(BotApplication app, string email)
-    {
-        var client = app.CreateClient();
-        using var response = await client.PostAsJsonAsync("/api/staff/token", new { email, password = Password });
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var token = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal("Bearer", token.GetProperty("token_type").GetString());
-        Assert.True(token.GetProperty("expires_in").GetInt64() > 0);
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token.GetProperty("access_token").GetString());
-        return client;
-    }
 
     /// <summary>Gives both test unions a webhook on the fake receiver.</summary>
     private static async Task HookAsync(BotApplication app, Func<string, Uri> url)

@@ -1,10 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json.Nodes;
-using MigrantHelpBot.Channels.Webhooks;
 using MigrantHelpBot.Handoff.Cases;
 using MigrantHelpBot.Testing;
 using static MigrantHelpBot.Host.Tests.HandoffFlow;
@@ -22,44 +18,17 @@ public sealed class TwoReplicaTests
     private const int Workers = 30;
     private const int MessagesEach = 8;
 
-    private static Dictionary<string, string?> Settings(TestDatabase database, FakeLine line) => new(database.Settings)
+    private static Dictionary<string, string?> Settings(TestDatabase database, FakeLine line) => LineWebhookLoad.Settings(database, line, new()
     {
-        ["Line:ChannelSecret"] = FakeLine.Secret,
-        ["Line:ChannelAccessToken"] = FakeLine.Token,
-        ["Line:ApiBaseUrl"] = line.BaseAddress.ToString(),
-        ["Line:ReplyTokenLifetime"] = "00:10:00",
-        ["Outbox:PollInterval"] = "00:00:00.100",
-        ["Languages:Path"] = RepositoryPaths.Locales,
-        ["Dialogs:Path"] = RepositoryPaths.Dialogs,
         ["Directory:SeedFile"] = Path.Combine(RepositoryPaths.Root, "tests", "MigrantHelpBot.Host.Tests", "Fixtures", "handoff-directory.yaml"),
         ["Handoff:SweepInterval"] = "00:00:00.200",
         ["Handoff:EmergencyOfferTimeout"] = "00:00:04",
-        ["Logging:LogLevel:Default"] = "Warning",
-        ["RateLimits:Enabled"] = "false",
-        ["Handoff:DemoAccount"] = "false",
-    };
+    });
 
-    private static JsonObject Event(string userId, string text, string replyToken) => new()
-    {
-        ["type"] = "message",
-        ["mode"] = "active",
-        ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
-        ["webhookEventId"] = "01JREPLICA" + Guid.NewGuid().ToString("N")[..16].ToUpperInvariant(),
-        ["deliveryContext"] = new JsonObject { ["isRedelivery"] = false },
-        ["source"] = new JsonObject { ["type"] = "user", ["userId"] = userId },
-        ["replyToken"] = replyToken,
-        ["message"] = new JsonObject { ["type"] = "text", ["id"] = Guid.NewGuid().ToString("N")[..8], ["text"] = text },
-    };
+    private static JsonObject Event(string userId, string text, string replyToken) => LineWebhookLoad.Event(userId, text, replyToken);
 
-    private static async Task DeliverAsync(HttpClient http, Uri host, JsonObject e)
-    {
-        var bytes = Encoding.UTF8.GetBytes(new JsonObject { ["destination"] = "U0", ["events"] = new JsonArray(e.DeepClone()) }.ToJsonString());
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host, "api/line/webhook")) { Content = new ByteArrayContent(bytes) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Add("x-line-signature", WebhookSignatures.SignBase64(FakeLine.Secret, bytes));
-        using var response = await http.SendAsync(request);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
+    private static async Task DeliverAsync(HttpClient http, Uri host, JsonObject e) =>
+        Assert.True(await LineWebhookLoad.DeliverAsync(http, host, e), "the webhook was not acknowledged");
 
     [Fact]
     public async Task Two_replicas_on_one_PostgreSQL_answer_each_message_once_in_order_per_conversation_and_fire_an_SLA_once()
@@ -154,14 +123,7 @@ public sealed class TwoReplicaTests
                 var e = Event(user, m == 0 ? "Xin chào" : "Tôi chưa được trả lương " + m.ToString(CultureInfo.InvariantCulture), $"kill-{w}-{m}-{Guid.NewGuid():N}");
                 lock (mine) mine.Add(e);
                 // LINE sends to whichever replica its load balancer picks; one that is down is retried on the other.
-                try
-                {
-                    await DeliverAsync(http, m % 2 == 0 ? a.Address : b.Address, e);
-                }
-                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
-                {
-                    await DeliverAsync(http, b.Address, e);
-                }
+                if (!await LineWebhookLoad.DeliverAsync(http, m % 2 == 0 ? a.Address : b.Address, e)) await DeliverAsync(http, b.Address, e);
                 Interlocked.Increment(ref sent);
                 await Task.Delay(50);
             }
