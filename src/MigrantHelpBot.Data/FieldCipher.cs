@@ -33,6 +33,7 @@ public sealed class FieldCipher
         if (!keys.ContainsKey(currentKeyId)) throw new ArgumentException($"The current key '{currentKeyId}' is not among the keys.", nameof(currentKeyId));
         _keys = keys.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
         CurrentKeyId = currentKeyId;
+        CurrentPrefix = Prefix + currentKeyId + ":";
     }
 
     /// <summary>
@@ -43,8 +44,6 @@ public sealed class FieldCipher
 
     /// <summary>The key new values are sealed under.</summary>
     public string CurrentKeyId { get; }
-
-    public IReadOnlyCollection<string> KeyIds => _keys.Keys;
 
     /// <summary>A new random 256-bit key.</summary>
     public static byte[] NewKey() => RandomNumberGenerator.GetBytes(32);
@@ -63,7 +62,7 @@ public sealed class FieldCipher
             aes.Encrypt(nonce, plainBytes, sealedBytes.AsSpan(NonceSize + TagSize), sealedBytes.AsSpan(NonceSize, TagSize), Encoding.UTF8.GetBytes(purpose));
         }
         CryptographicOperations.ZeroMemory(plainBytes);
-        return Prefix + CurrentKeyId + ":" + Base64Url.EncodeToString(sealedBytes);
+        return CurrentPrefix + Base64Url.EncodeToString(sealedBytes);
     }
 
     /// <summary>The plain value of <paramref name="stored"/>; a value written before encryption is returned as it is.</summary>
@@ -96,9 +95,12 @@ public sealed class FieldCipher
         return Encoding.UTF8.GetString(plain);
     }
 
+    /// <summary>How every value sealed under the current key begins.</summary>
+    public string CurrentPrefix { get; }
+
     /// <summary>True when <paramref name="stored"/> is not sealed under the current key (plain, or an older key).</summary>
     public bool NeedsResealing(string? stored) =>
-        !string.IsNullOrEmpty(stored) && !stored.StartsWith(Prefix + CurrentKeyId + ":", StringComparison.Ordinal);
+        !string.IsNullOrEmpty(stored) && !stored.StartsWith(CurrentPrefix, StringComparison.Ordinal);
 
     // Lower-case letters, digits and '-' only: the id is matched with SQL LIKE, where '_' is a wildcard and SQLite ignores case.
     internal static bool IsKeyId(string id) => id.Length is >= 1 and <= 32 && id.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
@@ -179,6 +181,20 @@ public static class SealedColumns
     public const string CaseEventData = "case_events.data";
     public const string Translation = "case_translations.text";
     public const string Setting = "settings.value";
+
+    /// <summary>Every sealed column (its purpose is <c>table.column</c>) with the columns that find its row: what <see cref="KeyRotation"/> reseals.</summary>
+    public static readonly IReadOnlyList<(string Purpose, string[] RowKey)> All =
+    [
+        (State, ["key"]),
+        (Activity, ["conversation_key", "seq"]),
+        (Outbox, ["id"]),
+        (Event, ["id"]),
+        (Case, ["id"]),
+        (CaseEventText, ["id"]),
+        (CaseEventData, ["id"]),
+        (Translation, ["case_id", "source", "target"]),
+        (Setting, ["key"]),
+    ];
 }
 
 /// <summary>Configuration section <c>Storage:Encryption</c>.</summary>

@@ -13,20 +13,6 @@ namespace MigrantHelpBot.Data;
 /// </summary>
 public sealed partial class KeyRotation(Database database, ILogger<KeyRotation> logger) : BackgroundService
 {
-    /// <summary>Every sealed column: its table, the columns that find a row, the column, and its purpose.</summary>
-    internal static readonly IReadOnlyList<(string Table, string[] Key, string Column)> Columns =
-    [
-        ("bot_state", ["key"], "data"),
-        ("activity_log", ["conversation_key", "seq"], "activity"),
-        ("outbox", ["id"], "payload"),
-        ("domain_events", ["id"], "payload"),
-        ("cases", ["id"], "data"),
-        ("case_events", ["id"], "text"),
-        ("case_events", ["id"], "data"),
-        ("case_translations", ["case_id", "source", "target"], "text"),
-        ("settings", ["key"], "value"),
-    ];
-
     private static readonly TimeSpan Interval = TimeSpan.FromHours(6);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -63,11 +49,11 @@ public sealed partial class KeyRotation(Database database, ILogger<KeyRotation> 
     {
         await database.EnsureReadyAsync(cancellationToken);
         long total = 0;
-        foreach (var (table, key, column) in Columns)
+        foreach (var (purpose, key) in SealedColumns.All)
         {
             while (true)
             {
-                var done = await BatchAsync(table, key, column, 200, cancellationToken);
+                var done = await BatchAsync(purpose, key, 200, cancellationToken);
                 total += done.Resealed;
                 if (done.Seen < 200) break;
             }
@@ -82,24 +68,33 @@ public sealed partial class KeyRotation(Database database, ILogger<KeyRotation> 
         await database.EnsureReadyAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
         long pending = 0;
-        foreach (var (table, _, column) in Columns)
+        foreach (var (purpose, _) in SealedColumns.All)
         {
-            await using var command = connection.Command($"SELECT COUNT(*) FROM {table} WHERE {column} IS NOT NULL AND {column} <> '' AND {column} NOT LIKE @current")
-                .With("current", FieldCipher.Prefix + database.Cipher.CurrentKeyId + ":%");
+            var (table, column) = Split(purpose);
+            await using var command = connection.Command($"SELECT COUNT(*) FROM {table} WHERE {Stale(column)}").With("current", database.Cipher.CurrentPrefix + "%");
             pending += Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
         return pending;
     }
 
-    private async Task<(int Seen, int Resealed)> BatchAsync(string table, string[] key, string column, int max, CancellationToken cancellationToken)
+    private static (string Table, string Column) Split(string purpose)
+    {
+        var dot = purpose.IndexOf('.', StringComparison.Ordinal);
+        return (purpose[..dot], purpose[(dot + 1)..]);
+    }
+
+    /// <summary>A value that is not sealed under the current key (<c>@current</c>: its prefix and <c>%</c>).</summary>
+    private static string Stale(string column) => $"{column} IS NOT NULL AND {column} <> '' AND {column} NOT LIKE @current";
+
+    private async Task<(int Seen, int Resealed)> BatchAsync(string purpose, string[] key, int max, CancellationToken cancellationToken)
     {
         var cipher = database.Cipher;
-        var purpose = table + "." + column;
+        var (table, column) = Split(purpose);
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = new List<(object[] Key, string Value)>();
         await using (var select = connection.Command(
-            $"SELECT {string.Join(", ", key)}, {column} FROM {table} WHERE {column} IS NOT NULL AND {column} <> '' AND {column} NOT LIKE @current LIMIT @max")
-            .With("current", FieldCipher.Prefix + cipher.CurrentKeyId + ":%").With("max", max))
+            $"SELECT {string.Join(", ", key)}, {column} FROM {table} WHERE {Stale(column)} LIMIT @max")
+            .With("current", cipher.CurrentPrefix + "%").With("max", max))
         {
             await using var reader = await select.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))

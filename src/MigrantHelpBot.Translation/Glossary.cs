@@ -34,9 +34,13 @@ public sealed class Glossary
             foreach (var form in term.Forms) fingerprint.Append(form).Append('\u0001');
         }
         Version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(fingerprint.ToString())))[..16];
+        Matchers = GlossaryMarkup.Compile(terms);
     }
 
     public IReadOnlyList<GlossaryTerm> Terms { get; }
+
+    /// <summary>Every form of every term, ready to search for (built once: the glossary is searched for each text translated).</summary>
+    internal IReadOnlyList<GlossaryMarkup.Matcher> Matchers { get; }
 
     /// <summary>Changes when any term does: part of every cache key, so a changed glossary is never answered from the cache.</summary>
     public string Version { get; }

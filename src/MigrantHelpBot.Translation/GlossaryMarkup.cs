@@ -59,23 +59,27 @@ public static partial class GlossaryMarkup
         return text.ToString();
     }
 
+    /// <summary>One form to look for, with how it is compared, worked out once per glossary.</summary>
+    internal sealed record Matcher(string Form, GlossaryTerm Term, StringComparison Comparison, bool WholeWordStart, bool WholeWordEnd);
+
+    /// <summary>The glossary's forms as matchers: forms in spaced scripts ignore case and must stand as whole words at their word-character ends.</summary>
+    internal static Matcher[] Compile(IEnumerable<GlossaryTerm> terms) =>
+        [.. terms.SelectMany(term => term.Forms.Select(form => new Matcher(
+            form, term, form.Any(IsWordChar) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal, IsWordChar(form[0]), IsWordChar(form[^1]))))];
+
     /// <summary>Non-overlapping occurrences of the glossary's forms, leftmost first and longest at each place.</summary>
     internal static List<(int Start, int Length, GlossaryTerm Term)> Find(string text, Glossary glossary)
     {
         var candidates = new List<(int Start, int Length, GlossaryTerm Term)>();
-        foreach (var term in glossary.Terms)
+        foreach (var (form, term, comparison, wholeStart, wholeEnd) in glossary.Matchers)
         {
-            foreach (var form in term.Forms)
+            for (var i = text.IndexOf(form, comparison); i >= 0; i = text.IndexOf(form, i + 1, comparison))
             {
-                var comparison = form.Any(IsWordChar) ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
-                for (var i = text.IndexOf(form, comparison); i >= 0; i = text.IndexOf(form, i + 1, comparison))
-                {
-                    // Where a script is written with spaces, a form is a whole word: "TTS" is not inside "TTSX".
-                    if (i > 0 && IsWordChar(form[0]) && IsWordChar(text[i - 1])) continue;
-                    var after = i + form.Length;
-                    if (after < text.Length && IsWordChar(form[^1]) && IsWordChar(text[after])) continue;
-                    candidates.Add((i, form.Length, term));
-                }
+                // Where a script is written with spaces, a form is a whole word: "TTS" is not inside "TTSX".
+                if (wholeStart && i > 0 && IsWordChar(text[i - 1])) continue;
+                var after = i + form.Length;
+                if (wholeEnd && after < text.Length && IsWordChar(text[after])) continue;
+                candidates.Add((i, form.Length, term));
             }
         }
         candidates.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));

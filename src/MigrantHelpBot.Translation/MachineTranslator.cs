@@ -54,7 +54,8 @@ public sealed class MachineTranslator(AzureTranslatorClient client, GlossaryProv
                 var translated = to.ToDictionary(language => language, language => GlossaryMarkup.Restore(answers[k].Translations[language], marked[i], language), StringComparer.Ordinal);
                 var result = new MachineTranslation(answers[k].DetectedLanguage ?? from, translated);
                 results[i] = result;
-                foreach (var language in to) Remember(texts[i], from, language, terms.Version, result.DetectedLanguage, translated[language]);
+                var hash = Hash(texts[i]);
+                foreach (var language in to) Remember(hash, from, language, terms.Version, result.DetectedLanguage, translated[language]);
             }
         }
         return results!;
@@ -74,8 +75,8 @@ public sealed class MachineTranslator(AzureTranslatorClient client, GlossaryProv
         return new MachineTranslation(detected, texts);
     }
 
-    private void Remember(string text, string? from, string language, string version, string? detected, string translated) =>
-        _cache.Set(Key(Hash(text), from, language, version), new Cached(detected, translated),
+    private void Remember(string hash, string? from, string language, string version, string? detected, string translated) =>
+        _cache.Set(Key(hash, from, language, version), new Cached(detected, translated),
             new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = options.Value.CacheLifetime });
 
     private static string Key(string hash, string? from, string to, string version) => $"{hash}|{from ?? "auto"}|{to}|{version}";

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -45,35 +44,12 @@ public sealed class DeletionAndRetentionTests : IAsyncLifetime
     /// <summary>Every value in every table, sealed ones opened with the test key: (table, column, value).</summary>
     private static async Task<List<(string Table, string Column, string Value)>> EverythingStoredAsync(BotApplication app)
     {
-        await using var database = app.Database.Open();
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        var tables = new List<string>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.CommandText = app.Database.Engine == Engine.Sqlite
-                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-                : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'";
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-        }
-        var values = new List<(string, string, string)>();
-        foreach (var table in tables)
-        {
-            await using var rows = connection.CreateCommand();
-            rows.CommandText = $"SELECT * FROM \"{table}\"";
-            await using DbDataReader reader = await rows.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    if (reader.IsDBNull(i) || reader.GetValue(i) is not string text) continue;
-                    var column = reader.GetName(i);
-                    values.Add((table, column, text.StartsWith(FieldCipher.Prefix, StringComparison.Ordinal) ? TestDatabase.Cipher.Unprotect(text, $"{table}.{column}")! : text));
-                }
-            }
-        }
-        Assert.Contains("case_events", tables);
-        return values;
+        var stored = await app.Database.StoredAsync();
+        Assert.Contains("case_events", stored.Tables);
+        return [.. stored.Rows.SelectMany(r => r.Cells.Where(c => c.Value is string).Select(c => (r.Table, c.Column, Open(r.Table, c.Column, (string)c.Value!))))];
+
+        static string Open(string table, string column, string text) =>
+            text.StartsWith(FieldCipher.Prefix, StringComparison.Ordinal) ? TestDatabase.Cipher.Unprotect(text, $"{table}.{column}")! : text;
     }
 
     /// <summary>Nothing anyone wrote is stored anywhere, and nothing that reaches the worker except what their open chat window needs.</summary>
@@ -153,7 +129,7 @@ public sealed class DeletionAndRetentionTests : IAsyncLifetime
         using (var resolve = await staff.PostAsync($"/api/cases/{id}/resolve", null)) Assert.Equal(HttpStatusCode.OK, resolve.StatusCode);
         await WorkerReadsAsync(worker, m => m == T("vi", "handoff.resolved", new() { ["organization"] = "Test Union A" }) || m == T("vi", "handoff.resolved", new() { ["organization"] = "Test Union B" }), "the case resolved");
         var store = app.Services.GetRequiredService<CaseStore>();
-        await EventuallyAsync(async () => (await store.GetAsync(id, CancellationToken.None))?.Data.Source == "purged" ? "purged" : null, "the case purged", seconds: 20);
+        await EventuallyAsync(async () => (await store.GetAsync(id, CancellationToken.None))?.Data.Source == CaseData.PurgedSource ? "purged" : null, "the case purged", seconds: 20);
         await EventuallyAsync(async () => await app.CountAsync($"bot_state WHERE key = '{conversationKey}'") == 0 ? "erased" : null, "the quiet conversation erased", seconds: 20);
 
         var record = (await store.GetAsync(id, CancellationToken.None))!;

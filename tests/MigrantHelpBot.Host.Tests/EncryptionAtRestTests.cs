@@ -58,25 +58,9 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
             }
             return Encoding.UTF8.GetString([.. bytes]);
         }
-        await using var database = app.Database.Open();
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        var tables = new List<string>();
-        await using (var list = connection.CreateCommand())
-        {
-            list.CommandText = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'";
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
-        }
-        var dump = new StringBuilder();
-        foreach (var table in tables)
-        {
-            await using var rows = connection.CreateCommand();
-            rows.CommandText = $"SELECT t::text FROM \"{table}\" t";
-            await using var reader = await rows.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) dump.AppendLine(reader.GetString(0));
-        }
-        Assert.Contains("case_events", tables);
-        return dump.ToString();
+        var stored = await app.Database.StoredAsync();
+        Assert.Contains("case_events", stored.Tables);
+        return string.Join("\n", stored.Rows.Select(r => r.Render()));
     }
 
     private static readonly string[] Words = [Danger, Hiding, HidingJa, Reply, ReplyVi, "nhà kho số 7", "今夜9時"];

@@ -262,25 +262,18 @@ public sealed class HostileInputTests
         return node.ToJsonString().Replace(JsonSerializer.Serialize(Marker), raw, StringComparison.Ordinal);
     }
 
-    /// <summary>Row counts of every table but the audit (a refused sign-in is recorded there on purpose), and a digest of their contents.</summary>
-    private static async Task<string> SnapshotAsync(BotApplication app)
+    /// <summary>
+    /// Every table but the audit (a refused sign-in is recorded there on purpose): its row count and a digest of
+    /// all its rows, so a hostile request that changed a row — not only one that added one — shows.
+    /// </summary>
+    private static async Task<SortedDictionary<string, string>> SnapshotAsync(BotApplication app)
     {
-        await using var database = app.Database.Open();
-        await using var connection = await database.OpenAsync(CancellationToken.None);
-        var tables = new List<string>();
-        await using (var list = connection.CreateCommand())
+        var snapshot = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var table in (await app.Database.StoredAsync()).Rows.Where(r => r.Table != "case_audit").GroupBy(r => r.Table))
         {
-            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('case_audit') ORDER BY name";
-            await using var reader = await list.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+            var rows = table.Select(r => r.Render("\u0001")).Order(StringComparer.Ordinal).ToList();
+            snapshot[table.Key] = $"{rows.Count} rows, {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", rows))))[..16]}";
         }
-        var snapshot = new StringBuilder();
-        foreach (var table in tables)
-        {
-            await using var count = connection.CreateCommand();
-            count.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
-            snapshot.Append(table).Append('=').Append(await count.ExecuteScalarAsync()).Append(' ');
-        }
-        return snapshot.ToString();
+        return snapshot;
     }
 }

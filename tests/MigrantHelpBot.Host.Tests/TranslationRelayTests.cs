@@ -1,16 +1,11 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MigrantHelpBot.Bot.Schema;
-using MigrantHelpBot.Dialogs.Locales;
 using MigrantHelpBot.Handoff.Cases;
-using MigrantHelpBot.Handoff.Staff;
 using MigrantHelpBot.Language.Myanmar;
 using MigrantHelpBot.Testing;
-
 using static MigrantHelpBot.Host.Tests.HandoffFlow;
 
 namespace MigrantHelpBot.Host.Tests;

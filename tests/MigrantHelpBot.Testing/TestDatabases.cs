@@ -41,6 +41,51 @@ public sealed class TestDatabase : IAsyncDisposable
         ? new SqliteDatabase(ConnectionString) { Cipher = Cipher }
         : new PostgresDatabase(ConnectionString, postgresWriters) { Cipher = Cipher };
 
+    /// <summary>One row of a table as the database holds it (sealed values stay sealed).</summary>
+    public sealed record StoredRow(string Table, IReadOnlyList<(string Column, object? Value)> Cells)
+    {
+        /// <summary>The row as one line of text (bytes as hex, numbers invariant), cells separated by <paramref name="separator"/>.</summary>
+        public string Render(string separator = " | ") => string.Join(separator, Cells.Select(c => c.Value switch
+        {
+            null => "NULL",
+            byte[] bytes => Convert.ToHexString(bytes),
+            var value => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+        }));
+    }
+
+    /// <summary>The tables of the database and all their rows.</summary>
+    public sealed record Stored(IReadOnlyList<string> Tables, IReadOnlyList<StoredRow> Rows);
+
+    /// <summary>Every table, and every row of it: what a copy of the database would hold.</summary>
+    public async Task<Stored> StoredAsync()
+    {
+        await using var database = Open();
+        await using var connection = await database.OpenAsync(CancellationToken.None);
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = Engine == Engine.Sqlite
+                ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        }
+        var rows = new List<StoredRow>();
+        foreach (var table in tables)
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\"";
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var cells = new List<(string, object?)>(reader.FieldCount);
+                for (var i = 0; i < reader.FieldCount; i++) cells.Add((reader.GetName(i), reader.IsDBNull(i) ? null : reader.GetValue(i)));
+                rows.Add(new StoredRow(table, cells));
+            }
+        }
+        return new Stored(tables, rows);
+    }
+
     public static async Task<TestDatabase> CreateAsync(Engine engine) => engine switch
     {
         Engine.Sqlite => CreateSqlite(),

@@ -216,24 +216,21 @@ public static class StaffApi
     {
         var record = await store.GetAsync(id, ct);
         if (record is null) return Problems.NotFound("No such case.");
-        if (record.Data.Source == "purged") return Problems.NotFound("This case's personal data was purged; there is nothing to export.");
+        if (record.Data.Source == CaseData.PurgedSource) return Problems.NotFound("This case's personal data was purged; there is nothing to export.");
         await store.AuditAsync(StaffTokenAuthentication.ActorOf(user), "worker.export", id, null, clock.GetUtcNow(), CancellationToken.None);
         var cases = new JsonArray();
-        await using (var tx = await store.BeginAsync(ct))
+        foreach (var item in await store.CasesOfConversationAsync(record.ConversationKey, ct))
         {
-            foreach (var item in await tx.CasesOfConversationAsync(record.ConversationKey, ct))
+            var translated = (await translations.ForCaseAsync(item.Id, ct)).ToLookup(t => t.Source, StringComparer.Ordinal);
+            var timeline = (await store.EventsAsync(item.Id, ct)).Select(e => CaseViews.Entry(e, item, translated)).ToList();
+            cases.Add(new JsonObject
             {
-                var translated = (await translations.ForCaseAsync(item.Id, ct)).ToLookup(t => t.Source, StringComparer.Ordinal);
-                var timeline = (await store.EventsAsync(item.Id, ct)).Select(e => CaseViews.Entry(e, item, translated)).ToList();
-                cases.Add(new JsonObject
-                {
-                    ["id"] = item.Id, ["status"] = item.Status, ["category"] = item.Category, ["urgency"] = item.Urgency, ["language"] = item.Language,
-                    ["prefecture"] = item.Prefecture, ["organizationId"] = item.OrganizationId, ["createdAt"] = item.CreatedAt, ["closedAt"] = item.ClosedAt,
-                    ["data"] = JsonSerializer.SerializeToNode(item.Data, CaseJson.Default.CaseData),
-                    ["summary"] = JsonSerializer.SerializeToNode(views.Summary(item, translated).ToList(), StaffApiJson.Default.ListSummaryLine),
-                    ["timeline"] = JsonSerializer.SerializeToNode(timeline, StaffApiJson.Default.ListTimelineEntry),
-                });
-            }
+                ["id"] = item.Id, ["status"] = item.Status, ["category"] = item.Category, ["urgency"] = item.Urgency, ["language"] = item.Language,
+                ["prefecture"] = item.Prefecture, ["organizationId"] = item.OrganizationId, ["createdAt"] = item.CreatedAt, ["closedAt"] = item.ClosedAt,
+                ["data"] = JsonSerializer.SerializeToNode(item.Data, CaseJson.Default.CaseData),
+                ["summary"] = JsonSerializer.SerializeToNode(views.Summary(item, translated).ToList(), StaffApiJson.Default.ListSummaryLine),
+                ["timeline"] = JsonSerializer.SerializeToNode(timeline, StaffApiJson.Default.ListTimelineEntry),
+            });
         }
         var log = new JsonArray();
         foreach (var entry in await transcript.ReadAsync(record.ConversationKey, 0, 10_000, ct)) log.Add(JsonNode.Parse(entry.ActivityJson));

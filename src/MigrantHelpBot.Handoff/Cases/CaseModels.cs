@@ -56,6 +56,9 @@ public sealed class CaseData
     /// <summary>Where the case came from: the summary the worker confirmed (<c>intake</c>) or a request for a person (<c>handoff</c>).</summary>
     [JsonPropertyName("source")] public string Source { get; set; } = "intake";
 
+    /// <summary>The <see cref="Source"/> of a case whose personal data was purged (retention, or the worker's request).</summary>
+    public const string PurgedSource = "purged";
+
     /// <summary>Why a person was asked for (worker_asked, emergency…), for a request without an intake.</summary>
     [JsonPropertyName("reason")] public string? Reason { get; set; }
 

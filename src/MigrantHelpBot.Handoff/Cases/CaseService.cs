@@ -311,7 +311,31 @@ public sealed partial class CaseService(
         var now = clock.GetUtcNow();
         var cutoff = now - options.Value.CaseRetention;
         var purged = 0;
-        foreach (var expired in await store.ClosedBeforeAsync(cutoff, 100, cancellationToken))
+        (DateTimeOffset, string)? after = null;
+        for (var page = await store.ClosedBeforeAsync(cutoff, after, 100, cancellationToken); page.Count > 0; page = await store.ClosedBeforeAsync(cutoff, after, 100, cancellationToken))
+        {
+            after = (page[^1].ClosedAt!.Value, page[^1].Id);
+            purged += await PurgeClosedAsync(page, now, cutoff, cancellationToken);
+        }
+        // Conversations nobody has written in for as long (with or without a case) lose their state and transcript too.
+        foreach (var key in await store.IdleConversationsAsync(cutoff, 100, cancellationToken))
+        {
+            await using var tx = await store.BeginAsync(cancellationToken);
+            if (await tx.FindOpenAsync(key, cancellationToken) is not null) continue;
+            var touched = await tx.ConversationTouchedAsync(key, cancellationToken);
+            if (touched is null || touched >= cutoff) continue;
+            await tx.EraseConversationAsync(key, [], transcript: true, eventsUpTo: null, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            purged++;
+        }
+        if (purged > 0) LogPurged(purged);
+        return purged;
+    }
+
+    private async Task<int> PurgeClosedAsync(IReadOnlyList<CaseRecord> page, DateTimeOffset now, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var purged = 0;
+        foreach (var expired in page)
         {
             await using var tx = await store.BeginAsync(cancellationToken);
             var record = await tx.GetAsync(expired.Id, cancellationToken);
@@ -330,18 +354,6 @@ public sealed partial class CaseService(
             await tx.CommitAsync(cancellationToken);
             purged++;
         }
-        // Conversations nobody has written in for as long (with or without a case) lose their state and transcript too.
-        foreach (var key in await store.IdleConversationsAsync(cutoff, 100, cancellationToken))
-        {
-            await using var tx = await store.BeginAsync(cancellationToken);
-            if (await tx.FindOpenAsync(key, cancellationToken) is not null) continue;
-            var touched = await tx.ConversationTouchedAsync(key, cancellationToken);
-            if (touched is null || touched >= cutoff) continue;
-            await tx.EraseConversationAsync(key, [], transcript: true, eventsUpTo: null, cancellationToken);
-            await tx.CommitAsync(cancellationToken);
-            purged++;
-        }
-        if (purged > 0) LogPurged(purged);
         return purged;
     }
 

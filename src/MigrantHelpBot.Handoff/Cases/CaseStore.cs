@@ -59,6 +59,41 @@ public sealed class CaseStore(Database database)
         return await reader.ReadAsync(cancellationToken) ? ReadCase(reader, database.Cipher) : null;
     }
 
+    /// <summary>Every case of a conversation not yet purged, oldest first.</summary>
+    public async Task<IReadOnlyList<CaseRecord>> CasesOfConversationAsync(string conversationKey, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await CasesOfConversationAsync(connection, null, database.Cipher, conversationKey, cancellationToken);
+    }
+
+    internal static async Task<IReadOnlyList<CaseRecord>> CasesOfConversationAsync(DbConnection connection, DbTransaction? transaction, FieldCipher cipher, string conversationKey, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command($"SELECT {Columns} FROM cases WHERE conversation_key = @key AND purged_at IS NULL ORDER BY created_at", transaction)
+            .With("key", conversationKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cases = new List<CaseRecord>();
+        while (await reader.ReadAsync(cancellationToken)) cases.Add(ReadCase(reader, cipher));
+        return cases;
+    }
+
+    /// <summary>A timeline entry's kind, text and data, or null if it is gone.</summary>
+    public async Task<(string Kind, string? Text, Dictionary<string, string> Data)?> EventAsync(long eventId, CancellationToken cancellationToken)
+    {
+        await database.EnsureReadyAsync(cancellationToken);
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await EventAsync(connection, null, database.Cipher, eventId, cancellationToken);
+    }
+
+    internal static async Task<(string Kind, string? Text, Dictionary<string, string> Data)?> EventAsync(DbConnection connection, DbTransaction? transaction, FieldCipher cipher, long eventId, CancellationToken cancellationToken)
+    {
+        await using var command = connection.Command("SELECT kind, text, data FROM case_events WHERE id = @id", transaction).With("id", eventId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        var data = reader.IsDBNull(2) ? null : JsonSerializer.Deserialize(cipher.Unprotect(reader.GetString(2), SealedColumns.CaseEventData)!, CaseJson.Default.DictionaryStringString);
+        return (reader.GetString(0), reader.IsDBNull(1) ? null : cipher.Unprotect(reader.GetString(1), SealedColumns.CaseEventText), data ?? []);
+    }
+
     /// <summary>The open case of a conversation, if any.</summary>
     public async Task<CaseRecord?> FindOpenAsync(string conversationKey, CancellationToken cancellationToken)
     {
@@ -152,13 +187,18 @@ public sealed class CaseStore(Database database)
     }
 
     /// <summary>Closed cases not yet purged that closed before <paramref name="before"/> (their retention has passed).</summary>
-    public async Task<IReadOnlyList<CaseRecord>> ClosedBeforeAsync(DateTimeOffset before, int max, CancellationToken cancellationToken)
+    /// <remarks>Paged by (closed_at, id) after <paramref name="after"/>, so cases left for later never hide the ones behind them.</remarks>
+    public async Task<IReadOnlyList<CaseRecord>> ClosedBeforeAsync(DateTimeOffset before, (DateTimeOffset ClosedAt, string Id)? after, int max, CancellationToken cancellationToken)
     {
         await database.EnsureReadyAsync(cancellationToken);
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command(
-            $"SELECT {Columns} FROM cases WHERE purged_at IS NULL AND status IN ('resolved', 'closed_by_worker') AND closed_at < @before ORDER BY closed_at LIMIT @max")
-            .With("before", before.ToUnixTimeMilliseconds()).With("max", max);
+        await using var command = connection.Command($"""
+            SELECT {Columns} FROM cases WHERE purged_at IS NULL AND status IN ('resolved', 'closed_by_worker') AND closed_at < @before
+              AND (closed_at > @afterAt OR closed_at = @afterAt AND id > @afterId)
+            ORDER BY closed_at, id LIMIT @max
+            """)
+            .With("before", before.ToUnixTimeMilliseconds()).With("max", max)
+            .With("afterAt", after?.ClosedAt.ToUnixTimeMilliseconds() ?? long.MinValue).With("afterId", after?.Id ?? string.Empty);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var cases = new List<CaseRecord>();
         while (await reader.ReadAsync(cancellationToken)) cases.Add(ReadCase(reader, database.Cipher));
@@ -341,15 +381,8 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
         CaseStore.FindOpenAsync(connection, transaction, cipher, conversationKey, cancellationToken);
 
     /// <summary>Every case of a conversation not yet purged, oldest first.</summary>
-    public async Task<IReadOnlyList<CaseRecord>> CasesOfConversationAsync(string conversationKey, CancellationToken cancellationToken)
-    {
-        await using var command = connection.Command($"SELECT {CaseStore.Columns} FROM cases WHERE conversation_key = @key AND purged_at IS NULL ORDER BY created_at", transaction)
-            .With("key", conversationKey);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var cases = new List<CaseRecord>();
-        while (await reader.ReadAsync(cancellationToken)) cases.Add(CaseStore.ReadCase(reader, cipher));
-        return cases;
-    }
+    public Task<IReadOnlyList<CaseRecord>> CasesOfConversationAsync(string conversationKey, CancellationToken cancellationToken) =>
+        CaseStore.CasesOfConversationAsync(connection, transaction, cipher, conversationKey, cancellationToken);
 
     /// <summary>
     /// Removes a case's personal data: its timeline and translations go; the row keeps only what statistics need
@@ -365,7 +398,7 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
         await using var command = connection.Command(
             "UPDATE cases SET data = @data, conversation_key = @erased, assignee_id = NULL, assignee_name = NULL, offer_expires_at = NULL, purged_at = @now, version = version + 1 WHERE id = @id",
             transaction)
-            .With("data", cipher.Protect(JsonSerializer.Serialize(new CaseData { Source = "purged" }, CaseJson.Default.CaseData), SealedColumns.Case))
+            .With("data", cipher.Protect(JsonSerializer.Serialize(new CaseData { Source = CaseData.PurgedSource }, CaseJson.Default.CaseData), SealedColumns.Case))
             .With("erased", "purged/" + caseId).With("now", now.ToUnixTimeMilliseconds()).With("id", caseId);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
@@ -476,14 +509,8 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
         Translations.CaseTranslations.CompleteAsync(connection, transaction, cipher, row, text, detected, now, cancellationToken);
 
     /// <summary>A timeline entry's kind, text and data, or null if it is gone.</summary>
-    public async Task<(string Kind, string? Text, Dictionary<string, string> Data)?> EventAsync(long eventId, CancellationToken cancellationToken)
-    {
-        await using var command = connection.Command("SELECT kind, text, data FROM case_events WHERE id = @id", transaction).With("id", eventId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return null;
-        var data = reader.IsDBNull(2) ? null : JsonSerializer.Deserialize(cipher.Unprotect(reader.GetString(2), SealedColumns.CaseEventData)!, CaseJson.Default.DictionaryStringString);
-        return (reader.GetString(0), reader.IsDBNull(1) ? null : cipher.Unprotect(reader.GetString(1), SealedColumns.CaseEventText), data ?? []);
-    }
+    public Task<(string Kind, string? Text, Dictionary<string, string> Data)?> EventAsync(long eventId, CancellationToken cancellationToken) =>
+        CaseStore.EventAsync(connection, transaction, cipher, eventId, cancellationToken);
 
     public Task AuditAsync(Actor actor, string action, string? caseId, string? detail, DateTimeOffset at, CancellationToken cancellationToken) =>
         InsertAuditAsync(connection, transaction, actor, action, caseId, detail, at, cancellationToken);

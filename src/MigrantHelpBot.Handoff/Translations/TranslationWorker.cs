@@ -128,11 +128,7 @@ internal sealed partial class TranslationWorker(
     /// <summary>The text a translation is of: a timeline entry's, or a summary answer's if it is still the same.</summary>
     private async Task<string?> SourceTextAsync(string caseId, string source, CancellationToken cancellationToken)
     {
-        if (TryEventId(source, out var eventId))
-        {
-            await using var tx = await store.BeginAsync(cancellationToken);
-            return (await tx.EventAsync(eventId, cancellationToken))?.Text;
-        }
+        if (TryEventId(source, out var eventId)) return (await store.EventAsync(eventId, cancellationToken))?.Text;
         var parts = source.Split(':', 3);
         if (parts is not ["answer", var field, _]) return null;
         var record = await store.GetAsync(caseId, cancellationToken);
