@@ -16,6 +16,9 @@ public abstract class Database : IAsyncDisposable
     /// <summary>Seals personal data at rest (<see cref="SealedColumns"/>); every store reads and writes those columns through it.</summary>
     public FieldCipher Cipher { get; init; } = FieldCipher.ProcessDefault;
 
+    /// <summary>Turns the platform accounts of LINE and Messenger users into the pseudonyms every key holds (<see cref="Data.Pseudonyms"/>).</summary>
+    public Pseudonyms Pseudonyms { get; init; } = Pseudonyms.ProcessDefault;
+
     /// <summary>Parallel group-commit writers this engine supports.</summary>
     internal abstract int Writers { get; }
 

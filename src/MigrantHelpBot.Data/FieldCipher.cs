@@ -181,6 +181,7 @@ public static class SealedColumns
     public const string CaseEventData = "case_events.data";
     public const string Translation = "case_translations.text";
     public const string Setting = "settings.value";
+    public const string ChannelAddress = "channel_users.address";
 
     /// <summary>Every sealed column (its purpose is <c>table.column</c>) with the columns that find its row: what <see cref="KeyRotation"/> reseals.</summary>
     public static readonly IReadOnlyList<(string Purpose, string[] RowKey)> All =
@@ -194,6 +195,7 @@ public static class SealedColumns
         (CaseEventData, ["id"]),
         (Translation, ["case_id", "source", "target"]),
         (Setting, ["key"]),
+        (ChannelAddress, ["channel", "user_id"]),
     ];
 }
 
@@ -210,4 +212,10 @@ public sealed class EncryptionOptions
 
     /// <summary>Used when no keys are configured: the key file (relative to the content root), created on first run.</summary>
     public string KeyFile { get; set; } = Path.Combine("data", "encryption-keys.json");
+
+    /// <summary>
+    /// Base64 of the 32-byte key of <see cref="Pseudonyms"/>: required with configured <see cref="Keys"/>; otherwise the
+    /// file <c>pseudonym-key</c> beside <see cref="KeyFile"/>. Never rotated.
+    /// </summary>
+    public string? PseudonymKey { get; set; }
 }

@@ -1,7 +1,11 @@
 namespace MigrantHelpBot.Data;
 
-/// <summary>One schema step, with its SQL for each engine. Append new steps; never edit applied ones.</summary>
-internal sealed record Migration(int Version, string Name, string Sqlite, string Postgres);
+/// <summary>
+/// One schema step, with its SQL for each engine and, where data must be rewritten by code, a step run after the SQL in
+/// the same transaction. Append new steps; never edit applied ones.
+/// </summary>
+internal sealed record Migration(int Version, string Name, string Sqlite, string Postgres,
+    Func<Database, System.Data.Common.DbConnection, System.Data.Common.DbTransaction, CancellationToken, Task>? Code = null);
 
 internal static class Migrations
 {
@@ -435,5 +439,9 @@ internal static class Migrations
             ALTER TABLE cases ADD COLUMN purged_at BIGINT;
             CREATE INDEX ix_cases_closed ON cases (purged_at, closed_at);
             """),
+        new(9, "pseudonymous LINE and Messenger users: keys hold a keyed pseudonym; the account id is sealed in channel_users.address",
+            Sqlite: "ALTER TABLE channel_users ADD COLUMN address TEXT;",
+            Postgres: "ALTER TABLE channel_users ADD COLUMN address TEXT;",
+            Code: (database, connection, transaction, cancellationToken) => PseudonymRekey.RunAsync(database, connection, transaction, cancellationToken)),
     ];
 }

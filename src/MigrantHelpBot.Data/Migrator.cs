@@ -32,6 +32,7 @@ internal sealed class Migrator(Database database)
             {
                 await step.ExecuteNonQueryAsync(cancellationToken);
             }
+            if (migration.Code is { } code) await code(database, connection, transaction, cancellationToken);
             await using var record = connection.Command(
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @at)", transaction)
                 .With("version", migration.Version).With("name", migration.Name).With("at", Sql.Now());

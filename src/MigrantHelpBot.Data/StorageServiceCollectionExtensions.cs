@@ -22,11 +22,13 @@ public static partial class StorageServiceCollectionExtensions
         services.AddSingleton<Database>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            var cipher = FieldCipher.FromOptions(configuration.GetSection(EncryptionOptions.Section).Get<EncryptionOptions>() ?? new EncryptionOptions(), contentRoot);
+            var encryption = configuration.GetSection(EncryptionOptions.Section).Get<EncryptionOptions>() ?? new EncryptionOptions();
+            var cipher = FieldCipher.FromOptions(encryption, contentRoot);
+            var pseudonyms = Pseudonyms.FromOptions(encryption, contentRoot);
             return options.Provider switch
             {
-                StorageProvider.Postgres => new PostgresDatabase(options.EffectiveConnectionString, options.PostgresWriters) { Cipher = cipher },
-                _ => new SqliteDatabase(options.EffectiveConnectionString, options.SqliteSynchronous, contentRoot) { Cipher = cipher },
+                StorageProvider.Postgres => new PostgresDatabase(options.EffectiveConnectionString, options.PostgresWriters) { Cipher = cipher, Pseudonyms = pseudonyms },
+                _ => new SqliteDatabase(options.EffectiveConnectionString, options.SqliteSynchronous, contentRoot) { Cipher = cipher, Pseudonyms = pseudonyms },
             };
         });
         services.AddSingleton(sp => new SqlStateStore(

@@ -28,6 +28,16 @@ public partial class DeploymentTests
     public void The_image_copies_the_folders_the_host_reads(string folder) =>
         Assert.Matches(new Regex($"^COPY {folder}/ {folder}/$", RegexOptions.Multiline), Dockerfile);
 
+    [Fact]
+    public void The_key_files_live_on_a_volume_that_outlives_the_container()
+    {
+        Assert.Matches(new Regex("^VOLUME /data$", RegexOptions.Multiline), Dockerfile);
+        Assert.Matches(new Regex(@"Storage__Encryption__KeyFile=/data/\S+", RegexOptions.Multiline), Dockerfile);
+        var compose = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "deploy", "compose.yaml"));
+        Assert.Matches(new Regex(@"^\s+- botdata:/data$", RegexOptions.Multiline), compose);
+        Assert.Matches(new Regex(@"^  botdata:$", RegexOptions.Multiline), compose);
+    }
+
     private static void Collect(string csproj, SortedSet<string> projects)
     {
         if (!projects.Add(Path.GetFileNameWithoutExtension(csproj))) return;

@@ -204,11 +204,13 @@ public class MessengerChannelTests
         var messenger = app.Services.GetRequiredService<ProactiveMessenger>();
         async Task SendAsync(string psid, DateTimeOffset lastWrote)
         {
-            await users.TouchAsync("messenger", psid, lastWrote, CancellationToken.None);
+            // What the webhook stores for the worker: their pseudonym, and their PSID sealed as the address a proactive message goes to.
+            var pseudonym = users.Pseudonym("messenger", psid);
+            await users.TouchAsync("messenger", pseudonym, psid, lastWrote, CancellationToken.None);
             var reference = new ConversationReference
             {
-                ChannelId = "messenger", Conversation = new ConversationAccount { Id = psid },
-                User = new ChannelAccount { Id = psid }, Bot = new ChannelAccount { Id = "PAGE1" },
+                ChannelId = "messenger", Conversation = new ConversationAccount { Id = pseudonym },
+                User = new ChannelAccount { Id = pseudonym }, Bot = new ChannelAccount { Id = "PAGE1" },
             };
             await messenger.ContinueAsync(reference, (turn, _) =>
             {
@@ -294,7 +296,7 @@ public class MessengerChannelTests
             await database.EnsureReadyAsync(CancellationToken.None);
             await using var connection = await database.OpenAsync(CancellationToken.None);
             await using var command = connection.CreateCommand();
-            command.CommandText = $"UPDATE channel_users SET last_inbound_at = {DateTimeOffset.UtcNow.AddDays(-8).ToUnixTimeMilliseconds()} WHERE user_id = '{psid}'";
+            command.CommandText = $"UPDATE channel_users SET last_inbound_at = {DateTimeOffset.UtcNow.AddDays(-8).ToUnixTimeMilliseconds()} WHERE user_id = '{TestDatabase.Pseudonym("messenger", psid)}'";
             Assert.Equal(1, await command.ExecuteNonQueryAsync());
         }
         var sent = graph.Sent.Count;

@@ -28,6 +28,14 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static FieldCipher Cipher { get; } = new(new Dictionary<string, byte[]> { ["test"] = Convert.FromBase64String(Key) }, "test");
 
+    /// <summary>The pseudonym key of every test database in this process.</summary>
+    public static readonly string PseudonymKey = Convert.ToBase64String(FieldCipher.NewKey());
+
+    public static Pseudonyms Pseudonyms { get; } = new(Convert.FromBase64String(PseudonymKey));
+
+    /// <summary>The pseudonym a host of this process gives a LINE or Messenger account: what its keys hold.</summary>
+    public static string Pseudonym(string channel, string accountId) => Pseudonyms.Of(channel, accountId);
+
     /// <summary>Configuration values that point a host at this database (and its encryption key).</summary>
     public Dictionary<string, string?> Settings => new()
     {
@@ -35,11 +43,12 @@ public sealed class TestDatabase : IAsyncDisposable
         ["Storage:ConnectionString"] = ConnectionString,
         ["Storage:Encryption:Keys:test"] = Key,
         ["Storage:Encryption:CurrentKey"] = "test",
+        ["Storage:Encryption:PseudonymKey"] = PseudonymKey,
     };
 
     public Database Open(int postgresWriters = 4) => Engine == Engine.Sqlite
-        ? new SqliteDatabase(ConnectionString) { Cipher = Cipher }
-        : new PostgresDatabase(ConnectionString, postgresWriters) { Cipher = Cipher };
+        ? new SqliteDatabase(ConnectionString) { Cipher = Cipher, Pseudonyms = Pseudonyms }
+        : new PostgresDatabase(ConnectionString, postgresWriters) { Cipher = Cipher, Pseudonyms = Pseudonyms };
 
     /// <summary>One row of a table as the database holds it (sealed values stay sealed).</summary>
     public sealed record StoredRow(string Table, IReadOnlyList<(string Column, object? Value)> Cells)
@@ -112,9 +121,10 @@ public sealed class TestDatabase : IAsyncDisposable
         });
     }
 
-    public static async Task<TestDatabase> CreatePostgresAsync()
+    /// <summary>A new database on the shared test server, or on <paramref name="server"/> (an admin connection string) when given.</summary>
+    public static async Task<TestDatabase> CreatePostgresAsync(string? server = null)
     {
-        var admin = Requires.Postgres();
+        var admin = server ?? Requires.Postgres();
         var name = "mhb_test_" + Guid.NewGuid().ToString("N")[..16];
         await using (var connection = new NpgsqlConnection(admin))
         {

@@ -54,6 +54,7 @@ public sealed class LineDelivery(OutboxSignal signal) : OutboxDelivery(signal)
             var send = new LineSend
             {
                 To = to,
+                Address = PlatformAddress.Of(inbound),
                 ReplyToken = i == 0 ? reply?.ReplyToken : null,
                 ReceivedAt = reply?.ReceivedAt ?? 0,
                 RetryKey = Guid.NewGuid().ToString(),

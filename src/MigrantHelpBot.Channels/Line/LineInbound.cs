@@ -15,6 +15,7 @@ namespace MigrantHelpBot.Channels.Line;
 /// message; a photo, sticker, video, audio, file or location is a message with an attachment (the
 /// bot asks for words); follow greets; unfollow marks the user inactive (their cases are kept).
 /// The profile's language is the activity's locale (a hint). A slow turn shows the loading animation.
+/// The activity carries the user's pseudonym; their LINE user id is used only to call LINE.
 /// </summary>
 public sealed partial class LineInbound(
     TurnRunner runner,
@@ -28,15 +29,16 @@ public sealed partial class LineInbound(
 
     protected override string Platform => LineWebhookApi.Channel;
 
-    protected override async Task<Activity?> ReadAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    protected override async Task<InboundTurn?> ReadAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         var item = JsonSerializer.Deserialize(entry.Payload, LineJson.Default.LineInboxItem) ?? throw new JsonException("empty");
         var e = item.Event;
-        var userId = e.Source?.UserId ?? throw new JsonException("no user");
+        var address = e.Source?.UserId ?? throw new JsonException("no user");
+        var userId = Pseudonym(address);
         var at = DateTimeOffset.FromUnixTimeMilliseconds(e.Timestamp > 0 ? e.Timestamp : item.ReceivedAt);
         if (e.Type == "unfollow")
         {
-            await Users.DeactivateAsync(Platform, userId, at, cancellationToken);
+            await Users.DeactivateAsync(Platform, userId, address, at, cancellationToken);
             return null;
         }
         if (e.Type is not ("message" or "postback" or "follow")) return null;
@@ -51,7 +53,7 @@ public sealed partial class LineInbound(
             From = user,
             Recipient = new ChannelAccount { Id = item.Destination ?? "line-bot", Role = "bot" },
             Timestamp = at,
-            Locale = await TouchAsync(userId, at, cancellationToken),
+            Locale = await TouchAsync(userId, address, at, cancellationToken),
             ChannelData = e.ReplyToken is { Length: > 0 } token
                 ? JsonSerializer.SerializeToElement(new LineReplyContext(token, item.ReceivedAt), LineDeliveryJson.Default.LineReplyContext)
                 : null,
@@ -64,17 +66,18 @@ public sealed partial class LineInbound(
         else if (e.Type == "postback") activity.Text = e.Postback?.Data;
         else if (e.Message?.Type == "text") activity.Text = e.Message.Text;
         else activity.Attachments = [new Attachment { ContentType = e.Message?.Type ?? "file" }];
-        return activity;
+        return new InboundTurn(activity, address);
     }
 
-    protected override async Task RunAsync(Activity activity, CancellationToken cancellationToken)
+    protected override async Task RunAsync(InboundTurn turn, CancellationToken cancellationToken)
     {
-        var turn = base.RunAsync(activity, cancellationToken);
-        if (activity.Type == ActivityTypes.Message && await Task.WhenAny(turn, Task.Delay(options.Value.LoadingAfter, cancellationToken)) != turn)
+        ArgumentNullException.ThrowIfNull(turn);
+        var running = base.RunAsync(turn, cancellationToken);
+        if (turn.Activity.Type == ActivityTypes.Message && await Task.WhenAny(running, Task.Delay(options.Value.LoadingAfter, cancellationToken)) != running)
         {
-            _ = ShowLoadingAsync(activity.From!.Id!);
+            _ = ShowLoadingAsync(turn.Address);
         }
-        await turn;
+        await running;
     }
 
     protected override HttpRequestMessage ProfileRequest(string userId) =>

@@ -81,7 +81,12 @@ public sealed class LineInboxItem
 /// <summary>One call's worth of messages (1–5) for a user: by reply token while it is fresh, else by push.</summary>
 public sealed class LineSend
 {
+    /// <summary>The user's pseudonym (a LINE user id in entries written before pseudonyms existed).</summary>
     public required string To { get; set; }
+
+    /// <summary>The LINE user id, when the turn knew it (a reply); else the sender looks it up (a proactive message).</summary>
+    public string? Address { get; set; }
+
     public string? ReplyToken { get; set; }
     public long ReceivedAt { get; set; }
 

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using MigrantHelpBot.Bot.Storage;
 using MigrantHelpBot.Channels.Outbox;
+using MigrantHelpBot.Channels.Webhooks;
 using Polly;
 
 namespace MigrantHelpBot.Channels.Line;
@@ -12,9 +13,10 @@ namespace MigrantHelpBot.Channels.Line;
 /// Sends LINE outbox entries: by reply token while it is fresh (free), otherwise by push with an
 /// <c>X-Line-Retry-Key</c> that every attempt reuses (409 = already delivered). A reply token reported
 /// invalid after an attempt whose outcome was unknown was used by that attempt: delivered, not pushed
-/// again. LINE's own pipeline (timeout, retries with jitter, Retry-After, breaker).
+/// again. A push goes to the LINE user id the entry carries or, for a proactive message, the one sealed
+/// in the user's record. LINE's own pipeline (timeout, retries with jitter, Retry-After, breaker).
 /// </summary>
-internal sealed class LineSender(IHttpClientFactory httpClients, IOptions<LineOptions> options, TimeProvider clock) : IOutboxSender
+internal sealed class LineSender(IHttpClientFactory httpClients, ChannelUsers users, IOptions<LineOptions> options, TimeProvider clock) : IOutboxSender
 {
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline = ResilientHttp.Pipeline(options.Value.SendTimeout);
 
@@ -50,9 +52,13 @@ internal sealed class LineSender(IHttpClientFactory httpClients, IOptions<LineOp
                 // Otherwise LINE no longer takes it: push instead.
             }
 
+            if (await users.AddressAsync(Channel, send.To, send.Address, cancellationToken) is not { } address)
+            {
+                return new SendResult(SendOutcome.Rejected, "The worker's LINE account is no longer stored here (they deleted their data).");
+            }
             using var pushed = await _pipeline.ExecuteAsync(async ct =>
             {
-                using var request = Request($"{api}/v2/bot/message/push", JsonContent.Create(new LinePushRequest(send.To, send.Messages), LineJson.Default.LinePushRequest));
+                using var request = Request($"{api}/v2/bot/message/push", JsonContent.Create(new LinePushRequest(address, send.Messages), LineJson.Default.LinePushRequest));
                 request.Headers.Add("X-Line-Retry-Key", send.RetryKey);
                 return await http.SendAsync(request, ct);
             }, cancellationToken);

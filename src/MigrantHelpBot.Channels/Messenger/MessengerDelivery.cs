@@ -32,6 +32,7 @@ public sealed class MessengerDelivery(OutboxSignal signal) : OutboxDelivery(sign
             var send = new MessengerSend
             {
                 RecipientId = to,
+                Address = PlatformAddress.Of(inbound),
                 Text = part.Text,
                 HumanAgent = human,
                 QuickReplies = part.Buttons?.Select(b => new MessengerQuickReply { Title = b.Label, Payload = b.Value }).ToList(),

@@ -14,7 +14,8 @@ namespace MigrantHelpBot.Channels.Messenger;
 /// Turns a stored Messenger event into an activity and runs its turn: a text (a tapped quick reply
 /// reads as its payload) or postback is a message; attachments alone are a message with an attachment
 /// (the bot asks for words). The time of the user's message opens Messenger's reply window; the
-/// profile's locale is a language hint.
+/// profile's locale is a language hint. The activity carries the user's pseudonym; their PSID is used
+/// only to call Messenger.
 /// </summary>
 public sealed class MessengerInbound(
     TurnRunner runner,
@@ -28,11 +29,12 @@ public sealed class MessengerInbound(
 
     protected override string Platform => MessengerWebhookApi.Channel;
 
-    protected override async Task<Activity?> ReadAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    protected override async Task<InboundTurn?> ReadAsync(OutboxEntry entry, CancellationToken cancellationToken)
     {
         var item = JsonSerializer.Deserialize(entry.Payload, MessengerJson.Default.MessengerInboxItem) ?? throw new JsonException("empty");
         var e = item.Event;
-        var userId = e.Sender?.Id ?? throw new JsonException("no sender");
+        var address = e.Sender?.Id ?? throw new JsonException("no sender");
+        var userId = Pseudonym(address);
         var at = DateTimeOffset.FromUnixTimeMilliseconds(e.Timestamp > 0 ? e.Timestamp : item.ReceivedAt);
         var activity = new Activity
         {
@@ -43,13 +45,13 @@ public sealed class MessengerInbound(
             From = new ChannelAccount { Id = userId, Role = "user" },
             Recipient = new ChannelAccount { Id = e.Recipient?.Id ?? "page", Role = "bot" },
             Timestamp = at,
-            Locale = await TouchAsync(userId, at, cancellationToken),
+            Locale = await TouchAsync(userId, address, at, cancellationToken),
         };
         if (e.Postback is { } postback) activity.Text = postback.Payload ?? postback.Title;
         else if (e.Message?.QuickReply?.Payload is { Length: > 0 } payload) activity.Text = payload;
         else if (!string.IsNullOrEmpty(e.Message?.Text)) activity.Text = e.Message.Text;
         else activity.Attachments = [new Attachment { ContentType = e.Message?.Attachments?.FirstOrDefault()?.Type ?? "file" }];
-        return activity;
+        return new InboundTurn(activity, address);
     }
 
     /// <summary>Graph's user profile; <c>locale</c> may need an extra permission (then detection decides).</summary>

@@ -91,7 +91,12 @@ public sealed class MessengerInboxItem
 /// <summary>One Send API call: a message for a user, and whether a person (not the bot) wrote it.</summary>
 public sealed class MessengerSend
 {
+    /// <summary>The user's pseudonym (a PSID in entries written before pseudonyms existed).</summary>
     public required string RecipientId { get; set; }
+
+    /// <summary>The PSID, when the turn knew it (a reply); else the sender looks it up (a proactive message).</summary>
+    public string? Address { get; set; }
+
     public required string Text { get; set; }
     public List<MessengerQuickReply>? QuickReplies { get; set; }
     public bool HumanAgent { get; set; }

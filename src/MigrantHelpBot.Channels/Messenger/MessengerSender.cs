@@ -12,7 +12,8 @@ namespace MigrantHelpBot.Channels.Messenger;
 /// Sends Messenger outbox entries through the Send API. Within 24 hours of the user's last message:
 /// <c>messaging_type: RESPONSE</c>. A person's reply later than that and within 7 days goes with
 /// <c>MESSAGE_TAG</c> / <c>HUMAN_AGENT</c>; anything else outside the window is not sent (recorded as
-/// rejected: the user must write first). Messenger's own pipeline (timeout, retries with jitter,
+/// rejected: the user must write first). The recipient is the PSID the entry carries or, for a proactive
+/// message, the one sealed in the user's record. Messenger's own pipeline (timeout, retries with jitter,
 /// Retry-After, breaker).
 /// </summary>
 internal sealed class MessengerSender(IHttpClientFactory httpClients, ChannelUsers users, IOptions<MessengerOptions> options, TimeProvider clock) : IOutboxSender
@@ -31,9 +32,13 @@ internal sealed class MessengerSender(IHttpClientFactory httpClients, ChannelUse
         var user = await users.GetAsync(MessengerWebhookApi.Channel, send.RecipientId, cancellationToken);
         var (type, tag, problem) = MessengerWindow.Check(user?.LastInboundAt, send.HumanAgent, clock.GetUtcNow(), settings);
         if (problem is not null) return new SendResult(SendOutcome.Rejected, problem);
+        if (await users.AddressAsync(Channel, send.RecipientId, send.Address ?? user?.Address, cancellationToken) is not { } psid)
+        {
+            return new SendResult(SendOutcome.Rejected, "The worker's Messenger account is no longer stored here (they deleted their data).");
+        }
         var body = new SendApiRequest
         {
-            Recipient = new MessengerParty { Id = send.RecipientId },
+            Recipient = new MessengerParty { Id = psid },
             MessagingType = type!,
             Tag = tag,
             Message = new SendApiMessage { Text = send.Text, QuickReplies = send.QuickReplies },

@@ -209,10 +209,11 @@ public static class StaffApi
     /// <summary>
     /// Everything the service holds about the worker of a case, for a request to see their data (admins only,
     /// audited): every case of their conversation with its answers, consent, timeline and translations, the chat
-    /// transcript and the conversation's state. Purged cases have nothing left to export.
+    /// transcript, the conversation's state, and on LINE and Messenger their account as the service keeps it.
+    /// Purged cases have nothing left to export.
     /// </summary>
     private static async Task<IResult> ExportAsync(string id, ClaimsPrincipal user, CaseStore store, CaseViews views, CaseTranslations translations,
-        IActivityLogReader transcript, IStateStore state, TimeProvider clock, CancellationToken ct)
+        IActivityLogReader transcript, IStateStore state, Channels.Webhooks.ChannelUsers channelUsers, TimeProvider clock, CancellationToken ct)
     {
         var record = await store.GetAsync(id, ct);
         if (record is null) return Problems.NotFound("No such case.");
@@ -235,10 +236,16 @@ public static class StaffApi
         var log = new JsonArray();
         foreach (var entry in await transcript.ReadAsync(record.ConversationKey, 0, 10_000, ct)) log.Add(JsonNode.Parse(entry.ActivityJson));
         var conversation = await state.ReadAsync(record.ConversationKey, ct);
+        var account = record.Data.Reference is { ChannelId: { } channel, Conversation.Id: { Length: > 0 } who } && Data.Pseudonyms.Channels.Contains(channel)
+            ? await channelUsers.GetAsync(channel, who, ct) : null;
         var export = new JsonObject
         {
             ["exportedAt"] = clock.GetUtcNow(),
             ["conversation"] = record.ConversationKey,
+            ["account"] = account is null ? null : new JsonObject
+            {
+                ["channel"] = account.Channel, ["id"] = account.Address, ["language"] = account.Language, ["following"] = account.Active, ["lastWroteAt"] = account.LastInboundAt,
+            },
             ["cases"] = cases,
             ["transcript"] = log,
             ["state"] = conversation is null ? null : JsonNode.Parse(conversation.Json),
