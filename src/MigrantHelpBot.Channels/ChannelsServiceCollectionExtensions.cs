@@ -43,8 +43,11 @@ public static class ChannelsServiceCollectionExtensions
         // LINE and Messenger: inbound events through the durable inbox, replies through the outbox.
         services.AddOptions<LineOptions>().Bind(configuration.GetSection(LineOptions.Section));
         services.AddOptions<MessengerOptions>().Bind(configuration.GetSection(MessengerOptions.Section));
-        services.AddHttpClient(LineInbound.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan); // Polly times each attempt
-        services.AddHttpClient(MessengerInbound.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan);
+        // Polly times each attempt. The HTTP client's own log lines carry the URL, which names the user on these platforms
+        // (LINE's profile path, Messenger's PSID, a conversation's path): none are written.
+        services.AddHttpClient(LineInbound.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+        services.AddHttpClient(MessengerInbound.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan).RemoveAllLoggers();
+        services.AddHttpClient(nameof(ConnectorSender)).RemoveAllLoggers();
         services.AddSingleton<ChannelInbox>();
         services.AddSingleton<ChannelUsers>();
         services.AddSingleton<LineDelivery>();

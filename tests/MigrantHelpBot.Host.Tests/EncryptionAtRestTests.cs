@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -155,25 +154,5 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
         Assert.Contains(Danger, texts);
         Assert.Contains(Hiding, texts);
         Assert.Contains(Reply, texts);
-    }
-
-    /// <summary>Every log line the host writes, formatted, with its exception.</summary>
-    private sealed class CapturedLogs : ILoggerProvider
-    {
-        public ConcurrentQueue<string> Lines { get; } = new();
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose() { }
-
-        private sealed class Logger(CapturedLogs owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                owner.Lines.Enqueue($"{category} {logLevel}: {formatter(state, exception)} {exception}");
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MigrantHelpBot.Data;
 using MigrantHelpBot.Handoff.Cases;
 using MigrantHelpBot.Handoff.Staff;
@@ -29,12 +30,14 @@ public sealed class PseudonymTests
             ["Directory:SeedFile"] = Path.Combine(RepositoryPaths.Root, "tests", "MigrantHelpBot.Host.Tests", "Fixtures", "handoff-directory.yaml"),
             ["Handoff:SweepInterval"] = "00:00:00.200",
         });
+        settings["Logging:LogLevel:Default"] = "Debug";
         var user = User();
         var pseudonym = TestDatabase.Pseudonym("line", user);
+        var logs = new CapturedLogs();
         CaseRecord held;
 
         // A worker in danger on LINE is handed to a person, who answers: the answer is pushed to their LINE user id.
-        await using (var app = new BotApplication(database, settings))
+        await using (var app = new BotApplication(database, settings, services => services.AddSingleton<ILoggerProvider>(logs)))
         {
             var client = app.CreateClient();
             var staffStore = app.Services.GetRequiredService<StaffStore>();
@@ -63,6 +66,10 @@ public sealed class PseudonymTests
         }
         Assert.All(line.PushedTo, to => Assert.Equal(user, to));
         Assert.NotEmpty(line.PushedTo);
+        Assert.True(line.ProfileReads > 0); // LINE's profile was asked for, by the id
+        // No log line, at Debug level, names the LINE account (the HTTP client logs its URLs, and the profile's holds the id).
+        Assert.NotEmpty(logs.Lines);
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(user, StringComparison.Ordinal));
 
         // A copy of the database does not hold the LINE user id; opened with the keys, only the worker's record does.
         var stored = await database.StoredAsync();
