@@ -146,10 +146,10 @@ public sealed partial class CaseService(
         {
             if (record.Status != CaseStatus.Accepted) return CaseActionResult.Conflict("Accept the case before writing to the worker.");
             if (!actor.IsAdmin && actor.OrganizationId != record.OrganizationId) return CaseActionResult.Conflict("Only the organisation holding the case can write to the worker.");
-            if (record.Data.Reference is { ChannelId: MessengerWebhookApi.Channel, Conversation.Id: { } psid })
+            if (record.Data.Reference is { ChannelId: MessengerWebhookApi.Channel, Conversation.Id: { } worker })
             {
                 // Messenger: a person may answer up to 7 days after the worker's last message; later, the worker must write first.
-                var user = await channelUsers.GetAsync(MessengerWebhookApi.Channel, psid, cancellationToken);
+                var user = await channelUsers.GetAsync(MessengerWebhookApi.Channel, worker, cancellationToken);
                 if (MessengerWindow.Check(user?.LastInboundAt, human: true, now, messengerOptions.Value).Problem is { } closed) return CaseActionResult.Conflict(closed);
             }
             var organization = await organizations.FindAsync(record.OrganizationId!, cancellationToken);
