@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using MigrantHelpBot.Data;
 using MigrantHelpBot.Handoff.Cases;
 using MigrantHelpBot.Testing;
 using static MigrantHelpBot.Host.Tests.HandoffFlow;
@@ -46,10 +45,7 @@ public sealed class DeletionAndRetentionTests : IAsyncLifetime
     {
         var stored = await app.Database.StoredAsync();
         Assert.Contains("case_events", stored.Tables);
-        return [.. stored.Rows.SelectMany(r => r.Cells.Where(c => c.Value is string).Select(c => (r.Table, c.Column, Open(r.Table, c.Column, (string)c.Value!))))];
-
-        static string Open(string table, string column, string text) =>
-            text.StartsWith(FieldCipher.Prefix, StringComparison.Ordinal) ? TestDatabase.Cipher.Unprotect(text, $"{table}.{column}")! : text;
+        return [.. stored.Rows.SelectMany(r => r.Cells.Where(c => c.Value is string).Select(c => (r.Table, c.Column, TestDatabase.Opened(r.Table, c.Column, (string)c.Value!))))];
     }
 
     /// <summary>Nothing anyone wrote is stored anywhere, and nothing that reaches the worker except what their open chat window needs.</summary>

@@ -167,10 +167,7 @@ public sealed class PseudonymTests
     private static async Task<List<(string Table, string Column, string Value, TestDatabase.StoredRow Row)>> OpenedAsync(TestDatabase database)
     {
         var stored = await database.StoredAsync();
-        return [.. stored.Rows.SelectMany(r => r.Cells.Where(c => c.Value is string).Select(c => (r.Table, $"{r.Table}.{c.Column}", Open(r.Table, c.Column, (string)c.Value!), r)))];
-
-        static string Open(string table, string column, string text) =>
-            text.StartsWith(FieldCipher.Prefix, StringComparison.Ordinal) ? TestDatabase.Cipher.Unprotect(text, $"{table}.{column}")! : text;
+        return [.. stored.Rows.SelectMany(r => r.Cells.Where(c => c.Value is string).Select(c => (r.Table, $"{r.Table}.{c.Column}", TestDatabase.Opened(r.Table, c.Column, (string)c.Value!), r)))];
     }
 
     /// <summary>Every row with its sealed values opened, in a stable order (an update may move a row in PostgreSQL).</summary>

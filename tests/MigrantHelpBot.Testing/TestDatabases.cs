@@ -62,6 +62,10 @@ public sealed class TestDatabase : IAsyncDisposable
         }));
     }
 
+    /// <summary>A stored value as the service reads it: a sealed one opened with the test key (its column bound in), any other as it is.</summary>
+    public static string Opened(string table, string column, string stored) =>
+        stored.StartsWith(FieldCipher.Prefix, StringComparison.Ordinal) ? Cipher.Unprotect(stored, $"{table}.{column}")! : stored;
+
     /// <summary>The tables of the database and all their rows.</summary>
     public sealed record Stored(IReadOnlyList<string> Tables, IReadOnlyList<StoredRow> Rows);
 
