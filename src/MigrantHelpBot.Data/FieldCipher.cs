@@ -131,41 +131,60 @@ public sealed class FieldCipher
             var current = options.CurrentKey ?? (keys.Count == 1 ? keys.Keys.Single() : throw new InvalidOperationException("Storage:Encryption:CurrentKey must name one of several keys."));
             return new FieldCipher(keys, current);
         }
-        var path = Path.IsPathRooted(options.KeyFile) ? options.KeyFile : Path.Combine(contentRoot ?? AppContext.BaseDirectory, options.KeyFile);
-        return KeyFile.LoadOrCreate(path);
+        return KeyFile.Load(options.KeyFilePath(contentRoot));
     }
 
     /// <summary>The key file of the embedded default: <c>{"current":"k…","keys":{"k…":"base64"}}</c>.</summary>
     internal static class KeyFile
     {
-        public static FieldCipher LoadOrCreate(string path)
+        public static FieldCipher Load(string path)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            if (!File.Exists(path))
+            var json = PrivateFile.ReadOrCreate(path, () =>
             {
                 var id = "k" + DateTimeOffset.UtcNow.ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-                var json = JsonSerializer.Serialize(new Dictionary<string, object>
+                return JsonSerializer.Serialize(new Dictionary<string, object>
                 {
                     ["current"] = id,
                     ["keys"] = new Dictionary<string, string> { [id] = Convert.ToBase64String(NewKey()) },
                 });
-                try
-                {
-                    var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                    if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                    using var stream = new FileStream(path, options);
-                    stream.Write(Encoding.UTF8.GetBytes(json));
-                }
-                catch (IOException) when (File.Exists(path))
-                {
-                    // Another process created it first: use theirs.
-                }
-            }
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            });
+            using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
             var keys = root.GetProperty("keys").EnumerateObject().ToDictionary(p => p.Name, p => Convert.FromBase64String(p.Value.GetString()!), StringComparer.Ordinal);
             return new FieldCipher(keys, root.GetProperty("current").GetString()!);
         }
+    }
+}
+
+/// <summary>A secret file of the embedded default (a key file), readable by this user only.</summary>
+internal static class PrivateFile
+{
+    /// <summary>
+    /// The file's text; if it does not exist, <paramref name="create"/>'s text is written first, whole, under another
+    /// name and then moved into place, so a replica starting at the same moment reads either theirs or ours, never half.
+    /// </summary>
+    public static string ReadOrCreate(string path, Func<string> create)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (!File.Exists(path))
+        {
+            var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(Encoding.UTF8.GetBytes(create()));
+            }
+            try
+            {
+                File.Move(temporary, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(temporary); // another process created it first: use theirs
+            }
+        }
+        return File.ReadAllText(path);
     }
 }
 
@@ -212,6 +231,10 @@ public sealed class EncryptionOptions
 
     /// <summary>Used when no keys are configured: the key file (relative to the content root), created on first run.</summary>
     public string KeyFile { get; set; } = Path.Combine("data", "encryption-keys.json");
+
+    /// <summary><see cref="KeyFile"/> as a full path (a relative one is under <paramref name="contentRoot"/>).</summary>
+    public string KeyFilePath(string? contentRoot) =>
+        Path.IsPathRooted(KeyFile) ? KeyFile : Path.Combine(contentRoot ?? AppContext.BaseDirectory, KeyFile);
 
     /// <summary>
     /// Base64 of the 32-byte key of <see cref="Pseudonyms"/>: required with configured <see cref="Keys"/>; otherwise the

@@ -442,6 +442,6 @@ internal static class Migrations
         new(9, "pseudonymous LINE and Messenger users: keys hold a keyed pseudonym; the account id is sealed in channel_users.address",
             Sqlite: "ALTER TABLE channel_users ADD COLUMN address TEXT;",
             Postgres: "ALTER TABLE channel_users ADD COLUMN address TEXT;",
-            Code: (database, connection, transaction, cancellationToken) => PseudonymRekey.RunAsync(database, connection, transaction, cancellationToken)),
+            Code: PseudonymRekey.RunAsync),
     ];
 }

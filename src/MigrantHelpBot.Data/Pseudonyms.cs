@@ -64,29 +64,8 @@ public sealed class Pseudonyms
                 "Storage:Encryption:PseudonymKey is required when the encryption keys come from configuration (base64 of 32 random bytes, " +
                 "kept in the same secret store). It is never rotated: changing it cuts every worker off from their conversation.");
         }
-        var keyFile = Path.IsPathRooted(options.KeyFile) ? options.KeyFile : Path.Combine(contentRoot ?? AppContext.BaseDirectory, options.KeyFile);
-        var path = Path.Combine(Path.GetDirectoryName(keyFile)!, "pseudonym-key");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        if (!File.Exists(path))
-        {
-            // Written whole under another name, then moved into place: a replica starting at the same moment reads either nothing or the whole key.
-            var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            var create = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var stream = new FileStream(temporary, create))
-            {
-                stream.Write(Encoding.UTF8.GetBytes(Convert.ToBase64String(FieldCipher.NewKey()) + "\n"));
-            }
-            try
-            {
-                File.Move(temporary, path, overwrite: false);
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                File.Delete(temporary); // another process created it first: use theirs
-            }
-        }
-        return new Pseudonyms(Decode(File.ReadAllText(path).Trim(), path));
+        var path = Path.Combine(Path.GetDirectoryName(options.KeyFilePath(contentRoot))!, "pseudonym-key");
+        return new Pseudonyms(Decode(PrivateFile.ReadOrCreate(path, () => Convert.ToBase64String(FieldCipher.NewKey()) + "\n").Trim(), path));
     }
 
     private static byte[] Decode(string base64, string source)

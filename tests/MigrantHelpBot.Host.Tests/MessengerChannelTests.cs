@@ -183,6 +183,10 @@ public class MessengerChannelTests
         Assert.DoesNotContain(graph.Sent, m => m["recipient"]!["id"]!.GetValue<string>() == "PAGE1");
         var texts = graph.Sent.Where(m => m["recipient"]!["id"]!.GetValue<string>() == a).Select(m => m["message"]!["text"]!.GetValue<string>()).ToList();
         Assert.Equal(texts.Distinct().Count(), texts.Count); // answered once
+        // Every key holds the PSIDs' pseudonyms; the PSIDs themselves are nowhere in the clear.
+        var stored = (await app.Database.StoredAsync()).Rows.Select(r => r.Render()).ToList();
+        Assert.DoesNotContain(stored, r => r.Contains(a, StringComparison.Ordinal) || r.Contains(b, StringComparison.Ordinal));
+        Assert.Contains(stored, r => r.Contains("messenger/conversations/" + TestDatabase.Pseudonym("messenger", a), StringComparison.Ordinal));
         Assert.Empty(graph.Problems);
     }
 

@@ -33,7 +33,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
             ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => System.IO.File.Exists(Path.Combine(d, "initdb")))
                 .OrderBy(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var version) ? version : 0).LastOrDefault()
             : null;
-        if (bin is null) Requires.File("/usr/lib/postgresql/<version>/bin/initdb", "apt-get install postgresql (.ci/run does).");
+        Requires.Present(bin is not null, "PostgreSQL's server binaries are missing (/usr/lib/postgresql/<version>/bin/initdb): apt-get install postgresql (.ci/run does).");
         var folder = Path.Combine(Path.GetTempPath(), "mhb-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
         if (IsRoot) await RunAsync("chown", ["postgres", folder]);

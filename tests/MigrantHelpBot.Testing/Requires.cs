@@ -42,6 +42,12 @@ public static class Requires
         return null!;
     }
 
+    /// <summary>Something the test needs that is found some other way (e.g. a package's binaries): skips without it, fails in CI.</summary>
+    public static void Present(bool present, string reason)
+    {
+        if (!present) Missing(reason);
+    }
+
     private static void Missing(string reason)
     {
         if (InCi) Assert.Fail($"CI=true, so this test may not be skipped. {reason}");

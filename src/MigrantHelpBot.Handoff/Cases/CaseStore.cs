@@ -430,7 +430,7 @@ public sealed class CaseTransaction(DbConnection connection, DbTransaction trans
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
         var users = new HashSet<string>(userKeys, StringComparer.Ordinal);
-        // LINE and Messenger: the conversation is the user (line/conversations/U… ↔ channel_users (line, U…), line/users/U…).
+        // LINE and Messenger: the conversation is the user (line/conversations/ps1-… ↔ channel_users (line, ps1-…) with the sealed address, line/users/ps1-…).
         var at = conversationKey.IndexOf("/conversations/", StringComparison.Ordinal);
         if (at > 0)
         {

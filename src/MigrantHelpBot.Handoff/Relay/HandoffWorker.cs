@@ -39,44 +39,24 @@ internal sealed partial class HandoffWorker(
     private DateTimeOffset _nextSweep = DateTimeOffset.MinValue;
     private DateTimeOffset _nextRetention = DateTimeOffset.MinValue;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        WorkLoop.RunAsync(PassAsync, ct => signal.WaitAsync(TimeSpan.FromMilliseconds(200), ct), LogFailed, stoppingToken);
+
+    /// <summary>One pass: the pending events, the offer and retention sweeps when due, then the notices to deliver.</summary>
+    private async Task<int> PassAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        var work = await ProcessEventsAsync(stoppingToken);
+        if (clock.GetUtcNow() >= _nextSweep)
         {
-            var work = 0;
-            try
-            {
-                work += await ProcessEventsAsync(stoppingToken);
-                if (clock.GetUtcNow() >= _nextSweep)
-                {
-                    _nextSweep = clock.GetUtcNow() + options.Value.SweepInterval;
-                    work += await cases.ExpireOffersAsync(stoppingToken);
-                }
-                if (clock.GetUtcNow() >= _nextRetention)
-                {
-                    _nextRetention = clock.GetUtcNow() + options.Value.RetentionSweepInterval;
-                    work += await cases.PurgeExpiredAsync(stoppingToken);
-                }
-                work += await DeliverAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                LogFailed(exception);
-            }
-            if (work > 0) continue;
-            try
-            {
-                await signal.WaitAsync(TimeSpan.FromMilliseconds(200), stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            _nextSweep = clock.GetUtcNow() + options.Value.SweepInterval;
+            work += await cases.ExpireOffersAsync(stoppingToken);
         }
+        if (clock.GetUtcNow() >= _nextRetention)
+        {
+            _nextRetention = clock.GetUtcNow() + options.Value.RetentionSweepInterval;
+            work += await cases.PurgeExpiredAsync(stoppingToken);
+        }
+        return work + await DeliverAsync(stoppingToken);
     }
 
     /// <summary>One pass over the events turns and the router committed.</summary>

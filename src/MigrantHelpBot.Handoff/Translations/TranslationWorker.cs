@@ -27,35 +27,10 @@ internal sealed partial class TranslationWorker(
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan MaxPause = TimeSpan.FromMinutes(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!translator.Configured) return; // nothing is ever asked for
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var work = 0;
-            try
-            {
-                work = await RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                LogFailed(exception);
-            }
-            if (work > 0) continue;
-            try
-            {
-                await Task.Delay(translator.Available ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(1), clock, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        translator.Configured // otherwise nothing is ever asked for
+            ? WorkLoop.RunAsync(RunOnceAsync, ct => Task.Delay(translator.Available ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(1), clock, ct), LogFailed, stoppingToken)
+            : Task.CompletedTask;
 
     /// <summary>One pass: lease what is due, translate it in as few requests as the targets allow, store the results.</summary>
     internal async Task<int> RunOnceAsync(CancellationToken cancellationToken)
